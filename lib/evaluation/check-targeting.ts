@@ -1,0 +1,312 @@
+import { REF_KEY, compileTargeting } from './targeting/compile-targeting';
+import { MAX_TOTAL_WEIGHT } from './targeting/fractional';
+import { OPERATORS } from './targeting/operators';
+import { SEM_VER_OPERATORS } from './targeting/sem-ver';
+import { type ValidationError, pointer } from './validation-error';
+
+/*
+ * Strict checks of targeting without compiling it (flags compile on first use): everything that
+ * would make a rule fail to compile, always fail, or silently never match. The path is kept as a
+ * stack of segments and turned into a JSON pointer only when something is wrong.
+ */
+
+const CONTEXT_OPERATORS = new Set([
+  'var',
+  'missing',
+  'missing_some',
+  'fractional',
+  'sem_ver',
+  'starts_with',
+  'ends_with',
+]);
+const ARRAY_ARGUMENTS = new Set([
+  'if',
+  '?:',
+  'and',
+  'or',
+  'map',
+  'filter',
+  'reduce',
+  'all',
+  'some',
+  'none',
+]);
+const ARITY: Record<string, number> = { sem_ver: 3, starts_with: 2, ends_with: 2 };
+const MIN_ARGUMENTS: Record<string, number> = {
+  '-': 1,
+  '/': 1,
+  '%': 2,
+  '==': 2,
+  '!=': 2,
+  '===': 2,
+  '!==': 2,
+  '<': 2,
+  '<=': 2,
+  '>': 2,
+  '>=': 2,
+};
+const ARITHMETIC = new Set(['+', '-', '*', '/', '%']);
+
+class Walk {
+  readonly segments: Array<string | number> = [];
+  readonly expanding: string[] = [];
+  depth = 0;
+
+  constructor(
+    private readonly root: string,
+    readonly flagKey: string,
+    readonly evaluators: Readonly<Record<string, unknown>>,
+    readonly variants: Readonly<Record<string, unknown>> | undefined,
+    readonly maxDepth: number,
+    readonly errors: ValidationError[],
+  ) {}
+
+  fail(message: string, ...extra: Array<string | number>): void {
+    let path = this.root;
+    for (const segment of this.segments) path = pointer(path, segment);
+    for (const segment of extra) path = pointer(path, segment);
+    this.errors.push({ path, message });
+  }
+
+  /** Visits `node` below `segment`; returns whether it is free of context reads. */
+  child(segment: string | number, node: unknown, result: boolean): boolean {
+    this.segments.push(segment);
+    const pure = visit(node, result, this);
+    this.segments.pop();
+    return pure;
+  }
+}
+
+function isOperation(node: unknown): node is Record<string, unknown> {
+  return (
+    node !== null &&
+    typeof node === 'object' &&
+    !Array.isArray(node) &&
+    Object.keys(node).length > 0
+  );
+}
+
+/** A literal the targeting can return must name a variant. */
+function checkResult(value: unknown, walk: Walk): void {
+  const { variants } = walk;
+  if (variants === undefined || value === null) return;
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return;
+  const name = String(value);
+  if (!Object.prototype.hasOwnProperty.call(variants, name)) {
+    const names = Object.keys(variants)
+      .map((v) => JSON.stringify(v))
+      .join(', ');
+    walk.fail(
+      `targeting can choose variant "${name}", which this flag does not define; use one of ${names} (or null for the default variant)`,
+    );
+  }
+}
+
+function checkFractional(args: unknown, result: boolean, walk: Walk): void {
+  if (!Array.isArray(args)) return;
+  const first = args[0];
+  // A leading string or expression, rather than a bucket, is the value to bucket by.
+  const bucketBy = typeof first === 'string' || isOperation(first);
+  if (bucketBy) walk.child(0, first, false);
+  let total = 0;
+  let allKnown = true;
+  for (let index = bucketBy ? 1 : 0; index < args.length; index++) {
+    const entry = args[index];
+    if (isOperation(entry)) {
+      allKnown = false;
+      walk.child(index, entry, false);
+      continue;
+    }
+    if (!Array.isArray(entry) || entry.length === 0 || entry.length > 2) {
+      walk.fail('a fractional bucket is [variant, weight]', index);
+      continue;
+    }
+    walk.segments.push(index);
+    walk.child(0, entry[0], result);
+    const weight = entry.length === 2 ? entry[1] : 1;
+    if (typeof weight === 'number') {
+      if (!Number.isInteger(weight) || weight < 0) {
+        walk.fail(`weight ${weight} is not allowed; weights are whole numbers of 0 or more`, 1);
+      }
+      total += Math.max(0, weight);
+    } else {
+      allKnown = false;
+      walk.child(1, weight, false);
+    }
+    walk.segments.pop();
+  }
+  if (allKnown && total === 0)
+    walk.fail('every fractional weight is 0; give at least one bucket a weight above 0');
+  if (total > MAX_TOTAL_WEIGHT)
+    walk.fail(`fractional weights add up to more than ${MAX_TOTAL_WEIGHT}`);
+}
+
+/** Literal operands of arithmetic are checked once, here, as they would be at compile time. */
+function checkArithmetic(operator: string, args: unknown[], walk: Walk): void {
+  args.forEach((arg, index) => {
+    if (
+      Array.isArray(arg) ||
+      (arg !== null && typeof arg === 'object' && Object.keys(arg).length === 0)
+    ) {
+      walk.fail(`"${operator}" cannot compute with an array or an empty object`, index);
+    } else if (typeof arg === 'string' && Number.isNaN(+arg)) {
+      walk.fail(`"${operator}" cannot compute with "${arg}", which is not a number`, index);
+    } else if (
+      operator === '/' &&
+      (index > 0 || args.length === 1) &&
+      (arg === 0 || (typeof arg === 'string' && +arg === 0))
+    ) {
+      walk.fail('division by zero', index);
+    }
+  });
+}
+
+function checkShape(operator: string, args: unknown, walk: Walk): void {
+  const list = Array.isArray(args) ? args : undefined;
+  if (ARRAY_ARGUMENTS.has(operator) && !list)
+    walk.fail(`"${operator}" takes an array of arguments`);
+  if (operator === 'missing_some' && isOperation(args))
+    walk.fail('"missing_some" takes [minimum, [keys]]');
+  const arity = ARITY[operator];
+  if (arity !== undefined && list?.length !== arity)
+    walk.fail(`"${operator}" takes ${arity} arguments`);
+  const minimum = MIN_ARGUMENTS[operator];
+  if (minimum !== undefined && (list?.length ?? 1) < minimum) {
+    walk.fail(`"${operator}" takes at least ${minimum} argument${minimum > 1 ? 's' : ''}`);
+  }
+  if (ARITHMETIC.has(operator) && list) checkArithmetic(operator, list, walk);
+  if (
+    operator === 'sem_ver' &&
+    list &&
+    typeof list[1] === 'string' &&
+    !SEM_VER_OPERATORS.has(list[1])
+  ) {
+    walk.fail(
+      `unknown sem_ver comparison "${list[1]}"; use one of ${[...SEM_VER_OPERATORS].join(' ')}`,
+      1,
+    );
+  }
+}
+
+function visitReference(name: unknown, result: boolean, walk: Walk): boolean {
+  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(walk.evaluators, name)) {
+    walk.fail(`"$ref" names an evaluator that is not in "$evaluators": ${JSON.stringify(name)}`);
+    return false;
+  }
+  if (walk.expanding.includes(name)) {
+    walk.fail(`"$ref" cycle: ${[...walk.expanding, name].join(' -> ')}`);
+    return false;
+  }
+  walk.expanding.push(name);
+  const pure = visit(walk.evaluators[name], result, walk);
+  walk.expanding.pop();
+  return pure;
+}
+
+function visitOperation(operator: string, args: unknown, result: boolean, walk: Walk): boolean {
+  walk.segments.push(operator);
+  const pure = visitArguments(operator, args, result, walk);
+  walk.segments.pop();
+  return pure;
+}
+
+function visitArguments(operator: string, args: unknown, result: boolean, walk: Walk): boolean {
+  if (operator === REF_KEY) return visitReference(args, result, walk);
+  if (!OPERATORS.has(operator)) {
+    walk.fail(`unknown operation "${operator}"; see the supported operations in the README`);
+    return false;
+  }
+  checkShape(operator, args, walk);
+  if (operator === 'fractional') {
+    checkFractional(args, result, walk);
+    return false;
+  }
+  let pure = !CONTEXT_OPERATORS.has(operator);
+  const pureParts: Array<[number, unknown]> = [];
+  const visitArgument = (index: number, arg: unknown, argResult: boolean): void => {
+    const before = walk.errors.length;
+    const argPure = walk.child(index, arg, argResult);
+    if (argPure && isOperation(arg) && walk.errors.length === before) pureParts.push([index, arg]);
+    pure = pure && argPure;
+  };
+  if ((operator === 'if' || operator === '?:') && Array.isArray(args)) {
+    args.forEach((arg, index) =>
+      visitArgument(index, arg, result && (index % 2 === 1 || index === args.length - 1)),
+    );
+  } else if (Array.isArray(args)) {
+    args.forEach((arg, index) => visitArgument(index, arg, false));
+  } else if (isOperation(args)) {
+    pure = visit(args, false, walk) && pure;
+  }
+  // A part made only of literals is computed at compile time: compute it now to report its error.
+  if (!pure) for (const [index, logic] of pureParts) computeOnce(logic, walk, index);
+  return pure;
+}
+
+function computeOnce(logic: unknown, walk: Walk, ...extra: Array<string | number>): void {
+  try {
+    compileTargeting(logic, {
+      flagKey: walk.flagKey,
+      evaluators: walk.evaluators,
+      maxDepth: walk.maxDepth,
+    });
+  } catch (error) {
+    walk.fail(
+      `this part is computed when the flag loads and fails: ${(error as Error)?.message ?? String(error)}`,
+      ...extra,
+    );
+  }
+}
+
+function visit(node: unknown, result: boolean, walk: Walk): boolean {
+  if (node === null || typeof node !== 'object') {
+    if (result) checkResult(node, walk);
+    return true;
+  }
+  if (++walk.depth > walk.maxDepth) {
+    walk.depth--;
+    walk.fail(`targeting is nested deeper than ${walk.maxDepth} levels`);
+    return false;
+  }
+  let pure = true;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) pure = walk.child(i, node[i], false) && pure;
+  } else {
+    const keys = Object.keys(node);
+    if (keys.length > 1) {
+      walk.fail(`an operation is an object with exactly one key; found ${keys.join(', ')}`);
+      pure = false;
+    } else if (keys.length === 1) {
+      pure = visitOperation(keys[0], (node as Record<string, unknown>)[keys[0]], result, walk);
+    }
+  }
+  walk.depth--;
+  return pure;
+}
+
+/**
+ * Checks one flag's targeting (or one shared evaluator, when `variants` is undefined) and
+ * reports problems into `errors`, each with a JSON pointer below `path`.
+ * @internal
+ */
+export function checkTargeting(
+  targeting: unknown,
+  path: string,
+  options: {
+    flagKey: string;
+    evaluators: Readonly<Record<string, unknown>>;
+    variants: Readonly<Record<string, unknown>> | undefined;
+    maxDepth: number;
+  },
+  errors: ValidationError[],
+): void {
+  const walk = new Walk(
+    path,
+    options.flagKey,
+    options.evaluators,
+    options.variants,
+    options.maxDepth,
+    errors,
+  );
+  if (visit(targeting, true, walk) && isOperation(targeting)) computeOnce(targeting, walk);
+}

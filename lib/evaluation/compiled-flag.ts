@@ -1,0 +1,72 @@
+import type { FlagMetadata, FlagValue } from './evaluation.types';
+import type { Rule } from './targeting/compiled-node';
+import { compileTargeting } from './targeting/compile-targeting';
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** What every flag of one flag set shares for compiling its targeting. @internal */
+export interface SharedCompileOptions {
+  readonly evaluators: Readonly<Record<string, unknown>>;
+  readonly maxDepth: number;
+}
+
+/** Why a flag cannot be served: it evaluates to PARSE_ERROR. @internal */
+export class TargetingFailure {
+  constructor(readonly message: string) {}
+}
+
+/**
+ * One flag, ready to evaluate. Targeting is compiled on first use: a flag set of thousands of
+ * flags loads fast, and only the flags an application evaluates hold compiled closures. Fields
+ * are few on purpose: a snapshot holds one of these per flag.
+ * @internal
+ */
+export class CompiledFlag {
+  /**
+   * The targeting as JSON text until compiled (text is several times smaller than parsed JSON),
+   * then the rule, or why the flag cannot be served.
+   */
+  private targeting: string | Rule | TargetingFailure | undefined;
+  /** The value of the default variant, looked up once. */
+  private readonly defaultValue: FlagValue | undefined;
+
+  constructor(
+    readonly key: string,
+    readonly enabled: boolean,
+    readonly variants: Readonly<Record<string, FlagValue>>,
+    readonly defaultVariant: string | undefined,
+    readonly metadata: FlagMetadata,
+    targeting: string | TargetingFailure | undefined,
+  ) {
+    this.targeting = targeting;
+    this.defaultValue = defaultVariant === undefined ? undefined : this.lookup(defaultVariant);
+  }
+
+  /** The value of a variant, undefined when the flag has no variant of that name. */
+  valueOf(variant: string): FlagValue | undefined {
+    return variant === this.defaultVariant ? this.defaultValue : this.lookup(variant);
+  }
+
+  /** The compiled targeting (compiling it on first use); undefined when the flag has none. */
+  rule(shared: SharedCompileOptions): Rule | TargetingFailure | undefined {
+    const targeting = this.targeting;
+    if (typeof targeting !== 'string') return targeting;
+    const rule = this.compile(targeting, shared);
+    this.targeting = rule;
+    return rule;
+  }
+
+  private lookup(variant: string): FlagValue | undefined {
+    return hasOwn.call(this.variants, variant) ? this.variants[variant] : undefined;
+  }
+
+  private compile(source: string, shared: SharedCompileOptions): Rule | TargetingFailure {
+    try {
+      return compileTargeting(JSON.parse(source), { flagKey: this.key, ...shared });
+    } catch (error) {
+      return new TargetingFailure(
+        `Invalid targeting in flag "${this.key}": ${(error as Error)?.message ?? String(error)}`,
+      );
+    }
+  }
+}

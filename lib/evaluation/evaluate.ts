@@ -1,0 +1,193 @@
+import { TargetingFailure } from './compiled-flag';
+import type {
+  EvaluationContext,
+  EvaluationErrorCode,
+  EvaluationResult,
+  FlagMetadata,
+  FlagValue,
+  FlagValueType,
+  JsonObject,
+  ResolutionReason,
+} from './evaluation.types';
+import type { FlagSet } from './flag-set';
+
+const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
+
+/** Marks "serve the caller's default" without allocating. */
+const CODE_DEFAULT = Symbol('code default');
+
+/**
+ * How the last resolution went. Evaluation is synchronous, so one scratch record serves every
+ * call and the typed getters allocate nothing.
+ */
+const outcome = {
+  variant: undefined as string | undefined,
+  reason: 'STATIC' as ResolutionReason,
+  errorCode: undefined as EvaluationErrorCode | undefined,
+  errorMessage: undefined as string | undefined,
+  metadata: undefined as unknown as FlagMetadata,
+};
+
+function fail(code: EvaluationErrorCode, message: string): typeof CODE_DEFAULT {
+  outcome.variant = undefined;
+  outcome.reason = 'ERROR';
+  outcome.errorCode = code;
+  outcome.errorMessage = message;
+  return CODE_DEFAULT;
+}
+
+function resolve(
+  flagSet: FlagSet,
+  key: string,
+  type: FlagValueType,
+  context: EvaluationContext,
+): FlagValue | typeof CODE_DEFAULT {
+  outcome.errorCode = undefined;
+  outcome.errorMessage = undefined;
+  const flag = flagSet.get(key);
+  if (flag === undefined) {
+    outcome.metadata = flagSet.metadata;
+    return fail('FLAG_NOT_FOUND', `Flag "${key}" not found; check the key or add the flag.`);
+  }
+  outcome.metadata = flag.metadata;
+  if (!flag.enabled) {
+    outcome.variant = undefined;
+    outcome.reason = 'DISABLED';
+    return CODE_DEFAULT;
+  }
+  let variant: string | undefined = flag.defaultVariant;
+  let reason: ResolutionReason = 'STATIC';
+  const rule = flag.rule(flagSet.compileOptions);
+  if (rule !== undefined) {
+    if (rule instanceof TargetingFailure) return fail('PARSE_ERROR', rule.message);
+    let chosen: unknown;
+    try {
+      chosen = rule(context);
+    } catch (error) {
+      return fail(
+        'GENERAL',
+        `Targeting of flag "${key}" failed: ${(error as Error)?.message ?? String(error)}`,
+      );
+    }
+    if (chosen === null || chosen === undefined) {
+      reason = 'DEFAULT';
+    } else {
+      variant = String(chosen);
+      reason = 'TARGETING_MATCH';
+    }
+  }
+  if (variant === undefined) {
+    outcome.variant = undefined;
+    outcome.reason = 'DEFAULT';
+    return CODE_DEFAULT;
+  }
+  const value = flag.valueOf(variant);
+  if (value === undefined) {
+    return fail('GENERAL', `Flag "${key}" chose variant "${variant}", which it does not define.`);
+  }
+  if (typeof value !== type) {
+    return fail(
+      'TYPE_MISMATCH',
+      `Flag "${key}" is a ${typeof value} flag but was evaluated as ${type}; use the matching getter.`,
+    );
+  }
+  outcome.variant = variant;
+  outcome.reason = reason;
+  return value;
+}
+
+function typeOf(value: unknown): FlagValueType {
+  const type = typeof value;
+  return type === 'boolean' || type === 'string' || type === 'number' ? type : 'object';
+}
+
+/**
+ * Evaluates one flag for a context: synchronous, never throws, reads only the flag set.
+ * On any problem the result carries the caller's `defaultValue`, reason `ERROR` and an error code.
+ *
+ * @param type the expected value type; inferred from `defaultValue` when omitted.
+ * @example
+ * const result = evaluate(flagSet, 'new-checkout', false, { targetingKey: 'user-1', plan: 'pro' });
+ * // { value: true, variant: 'on', reason: 'TARGETING_MATCH', flagMetadata: {} }
+ * @publicApi
+ */
+export function evaluate<T extends FlagValue>(
+  flagSet: FlagSet,
+  key: string,
+  defaultValue: T,
+  context: EvaluationContext = EMPTY_CONTEXT,
+  type: FlagValueType = typeOf(defaultValue),
+): EvaluationResult<T> {
+  const value = resolve(flagSet, key, type, context ?? EMPTY_CONTEXT);
+  const result: EvaluationResult<T> = {
+    value: value === CODE_DEFAULT ? defaultValue : (value as T),
+    reason: outcome.reason,
+    flagMetadata: outcome.metadata,
+  };
+  if (outcome.variant !== undefined) result.variant = outcome.variant;
+  if (outcome.errorCode !== undefined) {
+    result.errorCode = outcome.errorCode;
+    result.errorMessage = outcome.errorMessage;
+  }
+  return result;
+}
+
+/**
+ * The boolean value of a flag, or `defaultValue` when it cannot be served. Allocates nothing.
+ * @example if (getBoolean(flagSet, 'new-checkout', false, { targetingKey: user.id })) { ... }
+ * @publicApi
+ */
+export function getBoolean(
+  flagSet: FlagSet,
+  key: string,
+  defaultValue: boolean,
+  context: EvaluationContext = EMPTY_CONTEXT,
+): boolean {
+  const value = resolve(flagSet, key, 'boolean', context ?? EMPTY_CONTEXT);
+  return value === CODE_DEFAULT ? defaultValue : (value as boolean);
+}
+
+/**
+ * The string value of a flag, or `defaultValue`. Allocates nothing.
+ * @example const flow = getString(flagSet, 'checkout-flow', 'classic', { targetingKey: user.id });
+ * @publicApi
+ */
+export function getString(
+  flagSet: FlagSet,
+  key: string,
+  defaultValue: string,
+  context: EvaluationContext = EMPTY_CONTEXT,
+): string {
+  const value = resolve(flagSet, key, 'string', context ?? EMPTY_CONTEXT);
+  return value === CODE_DEFAULT ? defaultValue : (value as string);
+}
+
+/**
+ * The number value of a flag, or `defaultValue`. Allocates nothing.
+ * @example const limit = getNumber(flagSet, 'upload-limit-mb', 10, { targetingKey: user.id });
+ * @publicApi
+ */
+export function getNumber(
+  flagSet: FlagSet,
+  key: string,
+  defaultValue: number,
+  context: EvaluationContext = EMPTY_CONTEXT,
+): number {
+  const value = resolve(flagSet, key, 'number', context ?? EMPTY_CONTEXT);
+  return value === CODE_DEFAULT ? defaultValue : (value as number);
+}
+
+/**
+ * The object value of a flag, or `defaultValue`. The object is shared: do not mutate it.
+ * @example const theme = getObject(flagSet, 'theme', { color: 'blue' }, { targetingKey: user.id });
+ * @publicApi
+ */
+export function getObject<T extends JsonObject>(
+  flagSet: FlagSet,
+  key: string,
+  defaultValue: T,
+  context: EvaluationContext = EMPTY_CONTEXT,
+): T {
+  const value = resolve(flagSet, key, 'object', context ?? EMPTY_CONTEXT);
+  return value === CODE_DEFAULT ? defaultValue : (value as T);
+}

@@ -1,0 +1,16 @@
+export type {
+  EvaluationContext,
+  EvaluationErrorCode,
+  EvaluationResult,
+  FlagMetadata,
+  FlagValue,
+  FlagValueType,
+  JsonObject,
+  JsonValue,
+  ResolutionReason,
+} from './evaluation.types';
+export { evaluate, getBoolean, getNumber, getObject, getString } from './evaluate';
+export { FlagSet } from './flag-set';
+export { parseFlagSet, type ParseResult } from './parse-flag-set';
+export type { ParseOptions } from './parse-options';
+export type { ValidationError } from './validation-error';
