@@ -1,4 +1,4 @@
-import { REF_KEY, compileTargeting } from './targeting/compile-targeting';
+import { CONTEXT_OPERATORS, REF_KEY, compileTargeting } from './targeting/compile-targeting';
 import { MAX_TOTAL_WEIGHT } from './targeting/fractional';
 import { OPERATORS } from './targeting/operators';
 import { SEM_VER_OPERATORS } from './targeting/sem-ver';
@@ -10,15 +10,6 @@ import { type ValidationError, pointer } from './validation-error';
  * stack of segments and turned into a JSON pointer only when something is wrong.
  */
 
-const CONTEXT_OPERATORS = new Set([
-  'var',
-  'missing',
-  'missing_some',
-  'fractional',
-  'sem_ver',
-  'starts_with',
-  'ends_with',
-]);
 const ARRAY_ARGUMENTS = new Set([
   'if',
   '?:',

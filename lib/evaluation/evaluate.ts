@@ -39,7 +39,7 @@ function fail(code: EvaluationErrorCode, message: string): typeof CODE_DEFAULT {
 function resolve(
   flagSet: FlagSet,
   key: string,
-  type: FlagValueType,
+  type: FlagValueType | undefined,
   context: EvaluationContext,
 ): FlagValue | typeof CODE_DEFAULT {
   outcome.errorCode = undefined;
@@ -85,7 +85,7 @@ function resolve(
   if (value === undefined) {
     return fail('GENERAL', `Flag "${key}" chose variant "${variant}", which it does not define.`);
   }
-  if (typeof value !== type) {
+  if (type !== undefined && typeof value !== type) {
     return fail(
       'TYPE_MISMATCH',
       `Flag "${key}" is a ${typeof value} flag but was evaluated as ${type}; use the matching getter.`,
@@ -111,12 +111,12 @@ function typeOf(value: unknown): FlagValueType {
  * // { value: true, variant: 'on', reason: 'TARGETING_MATCH', flagMetadata: {} }
  * @publicApi
  */
-export function evaluate<T extends FlagValue>(
+export function evaluate<T extends FlagValue | null>(
   flagSet: FlagSet,
   key: string,
   defaultValue: T,
   context: EvaluationContext = EMPTY_CONTEXT,
-  type: FlagValueType = typeOf(defaultValue),
+  type: FlagValueType | undefined = typeOf(defaultValue),
 ): EvaluationResult<T> {
   const value = resolve(flagSet, key, type, context ?? EMPTY_CONTEXT);
   const result: EvaluationResult<T> = {
@@ -190,4 +190,32 @@ export function getObject<T extends JsonObject>(
 ): T {
   const value = resolve(flagSet, key, 'object', context ?? EMPTY_CONTEXT);
   return value === CODE_DEFAULT ? defaultValue : (value as T);
+}
+
+/**
+ * Evaluates every flag of the set for one context, whatever its type; the value is null where the
+ * flag cannot be served (see `reason`). Disabled flags are included, with reason `DISABLED`.
+ * @example evaluateAll(flagSet, { targetingKey: 'user-1' })['new-checkout'].value
+ * @publicApi
+ */
+export function evaluateAll(
+  flagSet: FlagSet,
+  context: EvaluationContext = EMPTY_CONTEXT,
+): Record<string, EvaluationResult<FlagValue | null>> {
+  const results: Record<string, EvaluationResult<FlagValue | null>> = {};
+  for (const key of flagSet.keys()) results[key] = evaluateFlag(flagSet, key, context);
+  return results;
+}
+
+/**
+ * Evaluates one flag whatever its type: the value is null where the flag cannot be served.
+ * @example evaluateFlag(flagSet, 'checkout-flow', { targetingKey: 'user-1' }).variant
+ * @publicApi
+ */
+export function evaluateFlag(
+  flagSet: FlagSet,
+  key: string,
+  context: EvaluationContext = EMPTY_CONTEXT,
+): EvaluationResult<FlagValue | null> {
+  return evaluate<FlagValue | null>(flagSet, key, null, context ?? EMPTY_CONTEXT, undefined);
 }

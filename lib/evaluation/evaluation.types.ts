@@ -46,7 +46,7 @@ export type FlagMetadata = Readonly<Record<string, string | number | boolean>>;
  * The full outcome of one evaluation, in OpenFeature's shape.
  * @publicApi
  */
-export interface EvaluationResult<T extends FlagValue = FlagValue> {
+export interface EvaluationResult<T extends FlagValue | null = FlagValue> {
   value: T;
   /** The variant served; absent when the code default was served. */
   variant?: string;

@@ -9,7 +9,15 @@ export type {
   JsonValue,
   ResolutionReason,
 } from './evaluation.types';
-export { evaluate, getBoolean, getNumber, getObject, getString } from './evaluate';
+export {
+  evaluate,
+  evaluateAll,
+  evaluateFlag,
+  getBoolean,
+  getNumber,
+  getObject,
+  getString,
+} from './evaluate';
 export { FlagSet } from './flag-set';
 export { parseFlagSet, type ParseResult } from './parse-flag-set';
 export type { ParseOptions } from './parse-options';

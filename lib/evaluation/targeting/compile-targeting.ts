@@ -1,4 +1,5 @@
 import {
+  READS_CONTEXT,
   type CompiledNode,
   type Rule,
   constantNode,
@@ -71,10 +72,32 @@ export function compileNode(logic: unknown, parent: CompileScope): CompiledNode 
   }
 }
 
-function failing(error: unknown): CompiledNode {
+function failing(error: unknown, reads = 0): CompiledNode {
   return dynamicNode(() => {
     throw error;
-  }, 0);
+  }, reads);
+}
+
+/** Operations that read the evaluation context: a rule using none is constant. @internal */
+export const CONTEXT_OPERATORS: ReadonlySet<string> = new Set([
+  'var',
+  'missing',
+  'missing_some',
+  'fractional',
+  'sem_ver',
+  'starts_with',
+  'ends_with',
+]);
+
+/** Whether raw logic reads the context anywhere (what flagd's reference calls non-deterministic). */
+function readsContext(logic: unknown, scope: CompileScope): boolean {
+  if (logic === null || typeof logic !== 'object') return false;
+  if (Array.isArray(logic)) return logic.some((item) => readsContext(item, scope));
+  return Object.entries(logic).some(([key, args]) => {
+    if (key === REF_KEY)
+      return typeof args === 'string' && readsContext(scope.evaluators[args], scope);
+    return CONTEXT_OPERATORS.has(key) || readsContext(args, scope);
+  });
 }
 
 /**
@@ -90,7 +113,7 @@ function compileInterpreted(
     return fold(compile(args, scope));
   } catch (error) {
     if (error instanceof TargetingStructureError) throw error;
-    return failing(error);
+    return failing(error, readsContext(args, scope) ? READS_CONTEXT : 0);
   }
 }
 

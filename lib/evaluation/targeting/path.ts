@@ -3,6 +3,13 @@
  * through own and inherited properties, and `$flagd.flagKey` / `$flagd.timestamp` at the top level.
  */
 
+/**
+ * `__proto__` never names data: reading it would hand a prototype object to rules (flagd's
+ * reference does; here it reads as missing).
+ * @internal
+ */
+export const PROTO = '__proto__';
+
 /** Splits `a.b\.c` into `['a', 'b.c']`. @internal */
 export function splitPath(path: string): string[] {
   const parts: string[] = [];
@@ -63,7 +70,7 @@ export function readPath(
     start = pieces.length === 1 ? 1 : 2;
   }
   for (let i = start; i < pieces.length; i++) {
-    if (value === null || value === undefined) return undefined;
+    if (value === null || value === undefined || pieces[i] === PROTO) return undefined;
     value = value[pieces[i]];
   }
   return value;

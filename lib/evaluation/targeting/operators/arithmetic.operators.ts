@@ -120,9 +120,57 @@ function expressionForm(
   operator: string,
   expression: CompiledNode,
   reduce: (value: unknown) => unknown,
+  interpreted: boolean,
 ): CompiledNode {
   const run = expression.run;
-  return dynamicNode((data) => reduce(run(data)), expression.reads);
+  const apply = interpreted ? (value: unknown) => interpretedArithmetic(operator, value) : reduce;
+  return dynamicNode((data) => apply(run(data)), expression.reads);
+}
+
+function rejectObject(value: unknown, operator: string): void {
+  if (value && typeof value === 'object') throw notANumber(operator);
+}
+
+/** `{"op": expression}` as flagd's interpreter computes it (inside a short `if`). */
+function interpretedArithmetic(operator: string, value: unknown): number {
+  if (operator === '+' || operator === '-') {
+    const sign = operator === '+' ? 1 : -1;
+    if (!value) return 0;
+    if (!Array.isArray(value)) {
+      rejectObject(value, operator);
+      return precoerceNumber(sign * +(value as number), operator) as number;
+    }
+    if (sign < 0 && value.length === 0) throw invalidArguments(operator, 'at least one argument');
+    if (sign < 0 && value.length === 1) {
+      rejectObject(value[0], operator);
+      return -value[0];
+    }
+    let total = sign > 0 ? 0 : +value[0];
+    for (let i = sign > 0 ? 0 : 1; i < value.length; i++) {
+      rejectObject(value[i], operator);
+      total += sign * +value[i];
+    }
+    return checked(total, operator);
+  }
+  const list = Array.isArray(value) ? value : [value];
+  list.forEach((item) => rejectObject(item, operator));
+  if (operator === '*')
+    return checked(
+      list.reduce((a: number, b) => a * +b, 1),
+      operator,
+    );
+  if (list.length < (operator === '%' ? 2 : 1)) throw invalidArguments(operator, 'more arguments');
+  if (operator === '/' && list.length === 1) {
+    if (!+list[0]) throw notANumber(operator);
+    return 1 / +list[0];
+  }
+  let total = +list[0];
+  for (let i = 1; i < list.length; i++) {
+    if (operator === '/' && !list[i]) throw notANumber(operator);
+    total = operator === '/' ? total / +list[i] : total % +list[i];
+  }
+  if (total === Infinity) throw notANumber(operator);
+  return checked(total, operator);
 }
 
 function numberOf(value: unknown, operator: string): number {
@@ -136,11 +184,16 @@ function assertList(value: unknown, size: number, operator: string): unknown[] {
 
 const plus: OperatorCompiler = (args, scope) => {
   if (args !== null && typeof args === 'object' && !Array.isArray(args)) {
-    return expressionForm('+', scope.compile(args), (value) => {
-      prevRegister.value = value;
-      if (Array.isArray(value)) return value.reduce((a, b) => +a + numberOf(b, '+'), 0);
-      return precoerceNumber(+(value as number), '+');
-    });
+    return expressionForm(
+      '+',
+      scope.compile(args),
+      (value) => {
+        prevRegister.value = value;
+        if (Array.isArray(value)) return value.reduce((a, b) => +a + numberOf(b, '+'), 0);
+        return precoerceNumber(+(value as number), '+');
+      },
+      scope.interpreted,
+    );
   }
   const list = Array.isArray(args) ? args : [args];
   if (list.length === 0) return constantNode(0);
@@ -149,8 +202,12 @@ const plus: OperatorCompiler = (args, scope) => {
 
 const times: OperatorCompiler = (args, scope) => {
   if (args !== null && typeof args === 'object' && !Array.isArray(args)) {
-    return expressionForm('*', scope.compile(args), (value) =>
-      (value as unknown[]).reduce((a: number, b) => numberOf(a, '*') * numberOf(b, '*'), 1),
+    return expressionForm(
+      '*',
+      scope.compile(args),
+      (value) =>
+        (value as unknown[]).reduce((a: number, b) => numberOf(a, '*') * numberOf(b, '*'), 1),
+      scope.interpreted,
     );
   }
   const list = Array.isArray(args) ? args : [args];
@@ -160,12 +217,17 @@ const times: OperatorCompiler = (args, scope) => {
 
 const minus: OperatorCompiler = (args, scope) => {
   if (args !== null && typeof args === 'object' && !Array.isArray(args)) {
-    return expressionForm('-', scope.compile(args), (value) => {
-      prevRegister.value = value;
-      if (!Array.isArray(value)) return -(precoerceNumber(+(value as number), '-') as number);
-      if (value.length === 1) return -(precoerceNumber(value[0], '-') as number);
-      return assertList(value, 1, '-').reduce((a, b) => numberOf(a, '-') - numberOf(b, '-'));
-    });
+    return expressionForm(
+      '-',
+      scope.compile(args),
+      (value) => {
+        prevRegister.value = value;
+        if (!Array.isArray(value)) return -(precoerceNumber(+(value as number), '-') as number);
+        if (value.length === 1) return -(precoerceNumber(value[0], '-') as number);
+        return assertList(value, 1, '-').reduce((a, b) => numberOf(a, '-') - numberOf(b, '-'));
+      },
+      scope.interpreted,
+    );
   }
   const list = Array.isArray(args) ? args : [args];
   if (list.length === 0) throw invalidArguments('-', 'at least one argument');
@@ -174,12 +236,17 @@ const minus: OperatorCompiler = (args, scope) => {
 
 const divide: OperatorCompiler = (args, scope) => {
   if (args !== null && typeof args === 'object' && !Array.isArray(args)) {
-    return expressionForm('/', scope.compile(args), (value) => {
-      prevRegister.value = value;
-      const list = assertList(value, 1, '/');
-      if (list.length === 1) return 1 / (precoerceNumber(list[0] || NaN, '/') as number);
-      return list.reduce((a, b) => numberOf(a, '/') / numberOf(b || NaN, '/'));
-    });
+    return expressionForm(
+      '/',
+      scope.compile(args),
+      (value) => {
+        prevRegister.value = value;
+        const list = assertList(value, 1, '/');
+        if (list.length === 1) return 1 / (precoerceNumber(list[0] || NaN, '/') as number);
+        return list.reduce((a, b) => numberOf(a, '/') / numberOf(b || NaN, '/'));
+      },
+      scope.interpreted,
+    );
   }
   const list = Array.isArray(args) ? args : [args];
   if (list.length === 0) throw invalidArguments('/', 'at least one argument');
@@ -188,8 +255,11 @@ const divide: OperatorCompiler = (args, scope) => {
 
 const modulo: OperatorCompiler = (args, scope) => {
   if (args !== null && typeof args === 'object' && !Array.isArray(args)) {
-    return expressionForm('%', scope.compile(args), (value) =>
-      assertList(value, 2, '%').reduce((a, b) => numberOf(a, '%') % numberOf(b, '%')),
+    return expressionForm(
+      '%',
+      scope.compile(args),
+      (value) => assertList(value, 2, '%').reduce((a, b) => numberOf(a, '%') % numberOf(b, '%')),
+      scope.interpreted,
     );
   }
   const list = Array.isArray(args) ? args : [args];

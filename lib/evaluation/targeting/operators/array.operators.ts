@@ -97,6 +97,11 @@ function iterating(
     const select = selector.run;
     const apply = logic.run;
     const callback = truthy ? (item: unknown) => isTruthy(apply(item)) : apply;
+    if (scope.interpreted && method === 'filter' && logic.constant) {
+      // The interpreter's shortcut: a constant test keeps the whole selection, or nothing.
+      const keep = isTruthy(logic.value);
+      return dynamicNode((data) => (keep ? select(data) : []), reads);
+    }
     if (scope.interpreted && (method === 'some' || method === 'every')) {
       const test = interpretedTest(method, negate);
       return dynamicNode(

@@ -6,7 +6,7 @@ import {
   dynamicNode,
 } from '../compiled-node';
 import type { CompileScope, OperatorCompiler } from '../compile-scope';
-import { readPath, splitPath, topLevelContext } from '../path';
+import { PROTO, readPath, splitPath, topLevelContext } from '../path';
 import { prevRegister } from '../prev-register';
 import { compileArguments } from './arguments';
 
@@ -32,7 +32,7 @@ function compiledVar(path: string, fallback: CompiledNode, scope: CompileScope):
   const flagKey = flagdKey(scope);
   const reads = readsData(scope) | fallback.reads;
   const fallbackRun = fallback.run;
-  if (pieces.length === 1 && pieces[0] !== '$flagd') {
+  if (pieces.length === 1 && pieces[0] !== '$flagd' && pieces[0] !== PROTO) {
     const name = pieces[0];
     return dynamicNode((data) => {
       let value = data === null || data === undefined ? undefined : data[name];
@@ -68,7 +68,10 @@ function computedVar(argument: CompiledNode, scope: CompileScope): CompiledNode 
       const pieces = splitPath(String(key));
       let value: any = data;
       for (let i = 0; i < pieces.length; i++) {
-        value = i === 0 ? readPath(data, pieces.slice(0, 1), flagKey) : value[pieces[i]];
+        value =
+          i === 0 || pieces[i] === PROTO
+            ? readPath(value, pieces.slice(i, i + 1), i === 0 ? flagKey : undefined)
+            : value[pieces[i]];
         if (value === undefined) return fallback;
         if (value === null && i < pieces.length - 1) return fallback;
       }
@@ -145,7 +148,10 @@ function missingKeys(checked: any, data: unknown, flagKey: string | undefined): 
         found = false;
         break;
       }
-      value = j === 0 ? readPath(value, pieces.slice(0, 1), flagKey) : value[pieces[j]];
+      value =
+        j === 0 || pieces[j] === PROTO
+          ? readPath(value, pieces.slice(j, j + 1), j === 0 ? flagKey : undefined)
+          : value[pieces[j]];
       if (value === undefined) {
         found = false;
         break;
