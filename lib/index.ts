@@ -1,1 +1,27 @@
 export * from './evaluation';
+export { FlagsModule } from './flags.module';
+export { FlagService } from './flag.service';
+export {
+  FlagsConfigurationError,
+  type FlagsModuleExtras,
+  type FlagsModuleOptions,
+} from './flags-module-options';
+export type { FlagSnapshot, SnapshotSource } from './cache/flag-snapshot';
+export type { FlagSetDocument } from './sync/flag-set-document';
+export type { FlagsStatus } from './sync/flags-status';
+export { flagSetChecksum } from './store/flag-set-checksum';
+export {
+  FlagStore,
+  type ApplyOutcome,
+  type ChangeRecord,
+  type FlagSetChange,
+  type StoredDefinition,
+  type StoredFlagSet,
+  type StoreState,
+} from './store/flag-store';
+export { TypeOrmFlagStore } from './store/typeorm-flag.store';
+export { InMemoryFlagStore } from './store/in-memory-flag.store';
+export { FlagTablesMissingError } from './store/flag-tables-missing.error';
+export { FLAG_ENTITIES } from './entities';
+// migrations/ sits beside lib/ so hosts can point TypeORM's CLI at it; the build emits both.
+export { FLAG_MIGRATIONS } from '../migrations';

@@ -1,4 +1,12 @@
-import { evaluate, getBoolean, getNumber, getObject, getString } from './evaluate';
+import {
+  evaluate,
+  evaluateAll,
+  evaluateFlag,
+  getBoolean,
+  getNumber,
+  getObject,
+  getString,
+} from './evaluate';
 import { parseFlagSet } from './parse-flag-set';
 
 function load(flags: Record<string, unknown>, metadata?: Record<string, unknown>) {
@@ -163,5 +171,28 @@ describe('typed getters', () => {
     expect(getString(flagSet, 'limit', 'fallback')).toBe('fallback');
     expect(getNumber(flagSet, 'missing', 7)).toBe(7);
     expect(getBoolean(flagSet, 'off', true)).toBe(true);
+  });
+});
+
+describe('evaluateFlag and evaluateAll', () => {
+  it('serve any type, with null where the code default would be served', () => {
+    expect(evaluateFlag(flagSet, 'limit')).toMatchObject({
+      value: 10,
+      variant: 'low',
+      reason: 'STATIC',
+    });
+    expect(evaluateFlag(flagSet, 'theme')).toMatchObject({ value: { bg: '#fff' } });
+    expect(evaluateFlag(flagSet, 'off')).toMatchObject({ value: null, reason: 'DISABLED' });
+    expect(evaluateFlag(flagSet, 'nope')).toMatchObject({
+      value: null,
+      errorCode: 'FLAG_NOT_FOUND',
+    });
+  });
+
+  it('evaluate every flag of the set for one context', () => {
+    const all = evaluateAll(flagSet, { country: 'US' });
+    expect(Object.keys(all)).toEqual(['beta', 'theme', 'limit', 'flow', 'crash', 'off']);
+    expect(all.beta).toMatchObject({ value: true, reason: 'TARGETING_MATCH' });
+    expect(all.off.reason).toBe('DISABLED');
   });
 });

@@ -116,7 +116,18 @@ export function evaluate<T extends FlagValue | null>(
   key: string,
   defaultValue: T,
   context: EvaluationContext = EMPTY_CONTEXT,
-  type: FlagValueType | undefined = typeOf(defaultValue),
+  type: FlagValueType = typeOf(defaultValue),
+): EvaluationResult<T> {
+  return details(flagSet, key, defaultValue, context, type);
+}
+
+/** The result object of one evaluation; `type` undefined accepts any value type. */
+function details<T extends FlagValue | null>(
+  flagSet: FlagSet,
+  key: string,
+  defaultValue: T,
+  context: EvaluationContext | null,
+  type: FlagValueType | undefined,
 ): EvaluationResult<T> {
   const value = resolve(flagSet, key, type, context ?? EMPTY_CONTEXT);
   const result: EvaluationResult<T> = {
@@ -217,5 +228,5 @@ export function evaluateFlag(
   key: string,
   context: EvaluationContext = EMPTY_CONTEXT,
 ): EvaluationResult<FlagValue | null> {
-  return evaluate<FlagValue | null>(flagSet, key, null, context ?? EMPTY_CONTEXT, undefined);
+  return details<FlagValue | null>(flagSet, key, null, context, undefined);
 }

@@ -18,12 +18,22 @@
  *    string targeting keys (see context.arbitraries.ts).
  *  - `$ref` is resolved recursively by our engine, textually and once by flagd-core: evaluators never
  *    contain `$ref`.
+ *  - constant operations are computed by flagd-core (json-logic-engine) once, when a rule is built:
+ *    every maximal constant operation of a targeting rule or evaluator is replaced by the literal
+ *    json-logic-engine computes for it, or the flag set is dropped (`foldConstants`).
+ *  - `__proto__` in `var` paths reads `Object.prototype` in flagd-core, nothing in our engine: never
+ *    generated.
+ *  - below an `if` with fewer than 3 arguments flagd-core runs json-logic-engine's optimizer, which
+ *    rewrites `reduce` sums and products of `accumulator` and `current`: flag sets with such a
+ *    `reduce` there are dropped (`reachesOptimizedReduce`).
+ * (The spec's header explains each of these documented deviations.)
  * Not generated because flagd-core's own behaviour there is an accident of its implementation rather
  * than flagd semantics: string literals containing `$` (flagd-core substitutes `$ref`s with
  * `String.prototype.replaceAll`, which expands `$&`, `$'`... in the evaluator text), `{"$ref"}`
  * objects inside variant values or metadata, and `$flagd.timestamp` (time-dependent).
  */
 import fc from 'fast-check';
+import { LogicEngine } from 'json-logic-engine';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type FlagType = 'boolean' | 'string' | 'number' | 'object';
@@ -231,14 +241,12 @@ const STRUCTURED_PATHS = [
   '$flagd.flagKey',
 ] as const;
 
-/** Properties inherited from Object.prototype / Array.prototype: must not leak into rules. */
-const PROTOTYPE_PATHS = [
-  'constructor',
-  'toString',
-  '__proto__',
-  'user.constructor',
-  'tags.map',
-] as const;
+/**
+ * Properties inherited from Object.prototype / Array.prototype: must not leak into rules. Never
+ * `__proto__` (documented deviation: we read it as missing, flagd-core hands `Object.prototype` to
+ * the rule; see the spec's header).
+ */
+const PROTOTYPE_PATHS = ['constructor', 'toString', 'user.constructor', 'tags.map'] as const;
 
 const varPath = fc.oneof(
   { weight: 10, arbitrary: fc.constantFrom(...scalarAttributes) },
@@ -323,7 +331,11 @@ const bucketingExpression: fc.Arbitrary<Json> = fc.oneof(
   fc.constant<Json>({ cat: ['salt-', { var: 'org' }, '/', { var: 'userId' }] }),
   // Never a string at evaluation (so never a non-ASCII key): flagd then reads it as a (malformed)
   // first bucket.
-  fc.constantFrom<Json>({ var: 'missingAttr' }, { var: 'nothing' }, { '+': [{ var: 'missingAttr' }, 1] }),
+  fc.constantFrom<Json>(
+    { var: 'missingAttr' },
+    { var: 'nothing' },
+    { '+': [{ var: 'missingAttr' }, 1] },
+  ),
 );
 
 /**
@@ -904,7 +916,7 @@ export const flagSetArbitrary: fc.Arbitrary<GeneratedFlagSet> = fc
     },
     { requiredKeys: ['flags', 'evaluators'] },
   )
-  .map((raw) => {
+  .map((raw): GeneratedFlagSet | undefined => {
     const variantNames = [
       ...new Set(raw.flags.flatMap(([, f]) => Object.keys(f.json.variants as object))),
     ];
@@ -913,21 +925,199 @@ export const flagSetArbitrary: fc.Arbitrary<GeneratedFlagSet> = fc
     const flagTypes: Record<string, FlagType> = {};
     for (const [key, flag] of raw.flags) {
       const own = Object.keys(flag.json.variants as object);
-      flags[key] = resolvePlaceholders(flag.json, own, evaluatorNames);
+      const resolved = resolvePlaceholders(flag.json, own, evaluatorNames) as {
+        [key: string]: Json;
+      };
+      // Constant sub-rules are folded once placeholders are resolved (they may compare or
+      // concatenate variant names). A targeting rule that folds entirely, or whose constant part
+      // cannot be folded, drops the flag set.
+      if (resolved.targeting !== undefined) {
+        const folded = foldConstants(resolved.targeting);
+        if (folded === DROP || !isOperation(folded)) return undefined;
+        resolved.targeting = folded;
+      }
+      flags[key] = resolved;
       flagTypes[key] = flag.type;
+    }
+    const evaluators: { [key: string]: Json } = {};
+    for (const [i, e] of raw.evaluators.entries()) {
+      const folded = foldConstants(resolvePlaceholders(e, variantNames, evaluatorNames));
+      if (folded === DROP || !isOperation(folded)) return undefined;
+      evaluators[evaluatorNames[i]] = folded;
     }
     const json: { [key: string]: Json } = {};
     if (raw.schema) json.$schema = 'https://flagd.dev/schema/v0/flags.json';
     if (raw.metadata !== undefined) json.metadata = raw.metadata;
     json.flags = flags;
-    json.$evaluators = Object.fromEntries(
-      raw.evaluators.map((e, i) => [
-        evaluatorNames[i],
-        resolvePlaceholders(e, variantNames, evaluatorNames),
-      ]),
-    );
+    json.$evaluators = evaluators;
+    for (const flag of Object.values(flags) as { targeting?: Json }[])
+      if (flag.targeting !== undefined && reachesOptimizedReduce(flag.targeting, evaluators))
+        return undefined;
     return { json, flagKeys: raw.flags.map(([key]) => key), flagTypes, variantNames };
+  })
+  .filter((flagSet): flagSet is GeneratedFlagSet => flagSet !== undefined);
+
+// ---------------------------------------------------------------------------------------------
+// Constant sub-rules (documented deviation; see the spec's header)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A json-logic-engine set up like flagd-core's (its four operations registered the same way, i.e.
+ * without a `deterministic` annotation), used only to ask which sub-rules the engine computes when
+ * flagd-core builds a rule. The stubs are never run: a sub-rule that contains them is not constant.
+ */
+const flagdLikeEngine = (() => {
+  const engine = new LogicEngine();
+  for (const op of ['starts_with', 'ends_with', 'sem_ver', 'fractional'])
+    engine.addMethod(op, () => {
+      throw new Error(`${op} is context-dependent and never folded`);
+    });
+  return engine;
+})();
+
+interface EngineMethod {
+  lazy?: boolean;
+  deterministic?: boolean | ((args: unknown, buildState: object) => boolean);
+}
+
+/**
+ * json-logic-engine's `isDeterministic` (compiler.js, not exported), driven by the engine's own
+ * per-operation `deterministic` annotations: whether flagd-core's `engine.build` (and the optimizer
+ * behind `engine.run`) computes `node` once, when the rule is built, instead of per evaluation.
+ * Context-dependent: `var` (except relative to the element of an iteration over a constant array),
+ * `missing` (except with no names), `missing_some`, flagd's four operations, and `$ref` (resolved
+ * textually by flagd-core; never resolves to a constant here). `{}` is a literal. Unknown operations
+ * and multi-key objects (rules neither engine compiles) count as not constant, so they stay as they
+ * are.
+ */
+function isConstant(node: Json, buildState: object = { engine: flagdLikeEngine }): boolean {
+  if (node === null || typeof node !== 'object') return true;
+  if (Array.isArray(node)) return node.every((element) => isConstant(element, buildState));
+  const keys = Object.keys(node);
+  if (keys.length === 0) return true;
+  if (keys.length > 1) return false;
+  const op = keys[0];
+  if (!Object.hasOwn(flagdLikeEngine.methods, op)) return false;
+  const method = (flagdLikeEngine.methods as Record<string, EngineMethod>)[op];
+  try {
+    if (typeof method.deterministic === 'function')
+      return method.deterministic(node[op], buildState);
+    if (method.lazy) return !!method.deterministic;
+    return !!method.deterministic && isConstant(node[op], buildState);
+  } catch {
+    return false; // an unknown operation below (json-logic-engine throws)
+  }
+}
+
+const isJsonPrimitive = (value: unknown): value is null | boolean | number | string =>
+  value === null ||
+  typeof value === 'boolean' ||
+  typeof value === 'string' ||
+  (typeof value === 'number' && Number.isFinite(value));
+
+/** Returned by `foldConstants` when the rule must be dropped. */
+const DROP = Symbol('drop');
+
+/**
+ * Replaces every maximal constant operation of `rule` (see isConstant) by the value
+ * json-logic-engine's interpreter computes for it (`engine.run` on a fresh engine, as flagd-core does
+ * when it builds a rule), so that the flag set holds no constant operation. Only operation objects
+ * are replaced: a literal array such as `["US", "CA"]` stays as it is (operations inside an array
+ * are folded in place). Returns DROP when the interpreter throws, or when the value cannot be written
+ * as a literal read the same way: anything but a JSON primitive, except a flat array of primitives
+ * standing as an element of an array (an argument list or a literal array, both evaluated element by
+ * element).
+ */
+export function foldConstants(rule: Json): Json | typeof DROP {
+  const fold = (node: Json, inArray: boolean): Json | typeof DROP => {
+    if (node === null || typeof node !== 'object') return node;
+    if (Array.isArray(node)) {
+      const out: Json[] = [];
+      for (const element of node) {
+        const folded = fold(element, true);
+        if (folded === DROP) return DROP;
+        out.push(folded);
+      }
+      return out;
+    }
+    const keys = Object.keys(node);
+    if (keys.length === 1 && isConstant(node)) {
+      let value: unknown;
+      try {
+        // A fresh engine, as flagd-core builds every rule with a fresh one.
+        value = new LogicEngine().run(structuredClone(node), {});
+      } catch {
+        return DROP;
+      }
+      if (isJsonPrimitive(value)) return value;
+      if (inArray && Array.isArray(value) && value.every(isJsonPrimitive)) return value;
+      return DROP;
+    }
+    const out: { [key: string]: Json } = {};
+    for (const key of keys) {
+      const folded = fold(node[key], false);
+      if (folded === DROP) return DROP;
+      out[key] = folded;
+    }
+    return out;
+  };
+  return fold(rule, false);
+}
+
+// ---------------------------------------------------------------------------------------------
+// json-logic-engine's optimizer (documented deviation; see the spec's header)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The `reduce` idiom json-logic-engine's optimizer rewrites (optimizer.js, `checkIdioms`): a body
+ * `{"+": [{var}, {var}]}` or `{"*": [...]}` reading both `accumulator` and `current` becomes
+ * `{"+": [{"+": collection}, initial || 0]}` (`*`: initial defaulting to 1 only when absent), which
+ * differs from the reduction when the collection is missing or empty (0 instead of the initial
+ * value) or the initial value is falsy.
+ */
+function isRewrittenReduce(args: Json): boolean {
+  if (!Array.isArray(args) || args.length < 2) return false;
+  const body = args[1];
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return false;
+  return ['+', '*'].some((op) => {
+    const operands = body[op];
+    if (!Array.isArray(operands) || operands.length !== 2) return false;
+    const paths = operands.map((o) =>
+      o !== null && typeof o === 'object' && !Array.isArray(o) ? o.var : undefined,
+    );
+    return paths.includes('accumulator') && paths.includes('current');
   });
+}
+
+/**
+ * Whether flagd-core would run json-logic-engine's optimizer on a `reduce` it rewrites. flagd-core
+ * compiles rules (`engine.build`), except below an `if` with fewer than 3 arguments (its `compile`
+ * declines them): such a sub-rule is run at evaluation by the interpreter, through the optimizer,
+ * all the way down. `$ref`s are followed as flagd-core substitutes them (textually, before building).
+ */
+export function reachesOptimizedReduce(
+  rule: Json,
+  evaluators: { [name: string]: Json },
+  optimized = false,
+): boolean {
+  if (rule === null || typeof rule !== 'object') return false;
+  if (Array.isArray(rule))
+    return rule.some((element) => reachesOptimizedReduce(element, evaluators, optimized));
+  const keys = Object.keys(rule);
+  if (keys.length === 1 && keys[0] === '$ref' && typeof rule.$ref === 'string') {
+    // Evaluators never contain `$ref`, so this terminates.
+    return (
+      Object.hasOwn(evaluators, rule.$ref) &&
+      reachesOptimizedReduce(evaluators[rule.$ref], evaluators, optimized)
+    );
+  }
+  return keys.some((op) => {
+    const args = rule[op];
+    if (optimized && op === 'reduce' && isRewrittenReduce(args)) return true;
+    const below = optimized || (op === 'if' && !(Array.isArray(args) && args.length >= 3));
+    return reachesOptimizedReduce(args, evaluators, below);
+  });
+}
 
 /** Replaces variant / evaluator placeholders (see top of file) in a generated JSON value. */
 export function resolvePlaceholders(

@@ -1,0 +1,18 @@
+import { join } from 'node:path';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { FlagsModule } from '../../lib';
+import { appDir } from './app-dir';
+import { databaseOptions } from './database-options';
+import { FlagsController } from './flags.controller';
+
+const FLAG_FILE = join(appDir(), 'flags.json');
+
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({ useFactory: () => databaseOptions() }),
+    FlagsModule.forRoot({ seed: FLAG_FILE, bootstrap: FLAG_FILE, isGlobal: true }),
+  ],
+  controllers: [FlagsController],
+})
+export class AppModule {}

@@ -1,0 +1,50 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { INSTANT_COLUMN, INT_COLUMN, KEY_COLUMN, TEXT_COLUMN } from './entity-columns';
+
+/**
+ * The append-only audit log: one row per definition (or metadata) a change actually changed.
+ * Table `feature_flag_change`.
+ * @publicApi
+ */
+@Entity('feature_flag_change')
+@Index('IDX_feature_flag_change_revision', ['revision'])
+export class FlagChangeEntity {
+  /** Increases with every row; readers page through the log with it. */
+  @PrimaryGeneratedColumn('increment', { ...INT_COLUMN, name: 'id' })
+  id!: number;
+
+  /** The revision the change produced. */
+  @Column({ ...INT_COLUMN, name: 'revision' })
+  revision!: number;
+
+  /**
+   * 'flag', 'evaluator' or 'metadata'. A short varchar rather than an enum: enums are a separate
+   * type on PostgreSQL and altering them differs per database.
+   */
+  @Column({ type: 'varchar', length: 16, name: 'kind' })
+  kind!: 'flag' | 'evaluator' | 'metadata';
+
+  /** The flag key or evaluator name; '' for metadata. */
+  @Column({ ...KEY_COLUMN, name: 'key' })
+  key!: string;
+
+  /** The definition before the change; null when it was created. */
+  @Column({ ...TEXT_COLUMN, name: 'before', nullable: true })
+  before!: string | null;
+
+  /** The definition after the change; null when it was deleted. */
+  @Column({ ...TEXT_COLUMN, name: 'after', nullable: true })
+  after!: string | null;
+
+  /** Who made the change (the delivery token's `sub`). */
+  @Column({ ...KEY_COLUMN, name: 'actor', nullable: true })
+  actor!: string | null;
+
+  /** The delivery that carried the change (the token's `jti`). */
+  @Column({ ...KEY_COLUMN, name: 'delivery_id', nullable: true })
+  deliveryId!: string | null;
+
+  /** When the change was applied (UTC). */
+  @Column({ ...INSTANT_COLUMN, name: 'changed_at' })
+  changedAt!: Date;
+}

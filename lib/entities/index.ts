@@ -1,0 +1,28 @@
+import { FlagChangeEntity } from './flag-change.entity';
+import { FlagDefinitionEntity } from './flag-definition.entity';
+import { FlagDeliveryEntity } from './flag-delivery.entity';
+import { FlagEvaluatorEntity } from './flag-evaluator.entity';
+import { FlagStateEntity } from './flag-state.entity';
+
+export {
+  FlagChangeEntity,
+  FlagDefinitionEntity,
+  FlagDeliveryEntity,
+  FlagEvaluatorEntity,
+  FlagStateEntity,
+};
+
+/**
+ * Every entity the flag tables need: add them to the DataSource's `entities`.
+ *
+ * @example
+ * TypeOrmModule.forRoot({ ..., entities: [...FLAG_ENTITIES], migrations: [...FLAG_MIGRATIONS] })
+ * @publicApi
+ */
+export const FLAG_ENTITIES = [
+  FlagDefinitionEntity,
+  FlagEvaluatorEntity,
+  FlagStateEntity,
+  FlagChangeEntity,
+  FlagDeliveryEntity,
+] as const;

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { FlagCache } from './cache/flag-cache';
+import {
+  type EvaluationContext,
+  type EvaluationResult,
+  type FlagValue,
+  type JsonObject,
+  evaluateAll,
+  evaluateFlag,
+  getBoolean,
+  getNumber,
+  getObject,
+  getString,
+} from './evaluation';
+import type { FlagsStatus } from './sync/flags-status';
+import { SnapshotLoader } from './sync/snapshot-loader';
+
+/**
+ * Evaluates flags for application code. Every method is synchronous, never throws and never
+ * touches the database: it reads the in-memory snapshot, so it costs nanoseconds. On any problem
+ * (unknown flag, wrong type, store not loaded yet) the default you pass is returned.
+ *
+ * @example
+ * constructor(private readonly flags: FlagService) {}
+ *
+ * checkout(user: User) {
+ *   if (this.flags.isEnabled('new-checkout', { targetingKey: user.id, plan: user.plan })) { ... }
+ * }
+ * @publicApi
+ */
+@Injectable()
+export class FlagService {
+  constructor(
+    private readonly cache: FlagCache,
+    private readonly loader: SnapshotLoader,
+  ) {}
+
+  /** Whether a boolean flag is on; false when it cannot be served. */
+  isEnabled(key: string, context?: EvaluationContext): boolean {
+    return getBoolean(this.cache.snapshot.flagSet, key, false, context);
+  }
+
+  /** A boolean flag's value, or `defaultValue`. */
+  getBoolean(key: string, defaultValue: boolean, context?: EvaluationContext): boolean {
+    return getBoolean(this.cache.snapshot.flagSet, key, defaultValue, context);
+  }
+
+  /** A string flag's value, or `defaultValue`. @example flags.getString('checkout-flow', 'classic', ctx) */
+  getString(key: string, defaultValue: string, context?: EvaluationContext): string {
+    return getString(this.cache.snapshot.flagSet, key, defaultValue, context);
+  }
+
+  /** A number flag's value, or `defaultValue`. */
+  getNumber(key: string, defaultValue: number, context?: EvaluationContext): number {
+    return getNumber(this.cache.snapshot.flagSet, key, defaultValue, context);
+  }
+
+  /** An object flag's value, or `defaultValue`. The object is shared: do not mutate it. */
+  getObject<T extends JsonObject>(key: string, defaultValue: T, context?: EvaluationContext): T {
+    return getObject(this.cache.snapshot.flagSet, key, defaultValue, context);
+  }
+
+  /**
+   * The full result for one flag: value (null when it cannot be served), variant, reason and
+   * error. Answers "why does this user see that?".
+   */
+  evaluate(key: string, context?: EvaluationContext): EvaluationResult<FlagValue | null> {
+    return evaluateFlag(this.cache.snapshot.flagSet, key, context);
+  }
+
+  /** The result of every flag for one context, by key. */
+  evaluateAll(context?: EvaluationContext): Record<string, EvaluationResult<FlagValue | null>> {
+    return evaluateAll(this.cache.snapshot.flagSet, context);
+  }
+
+  /** The store revision being served (0 before the store's flags are loaded). */
+  get revision(): number {
+    return this.cache.snapshot.revision;
+  }
+
+  /** Settles once the store's flags are served; awaiting it is optional. */
+  get ready(): Promise<void> {
+    return this.loader.ready;
+  }
+
+  /** What is served and whether the store answers. */
+  status(): FlagsStatus {
+    return this.loader.status();
+  }
+}

@@ -1,0 +1,114 @@
+import type { FlagStore } from './store/flag-store';
+import type { FlagSetDocument } from './sync/flag-set-document';
+
+/**
+ * Options of `FlagsModule.forRoot()` / `forRootAsync()`.
+ * @publicApi
+ */
+export interface FlagsModuleOptions {
+  /**
+   * Where flags are stored. By default the module keeps them in the application's TypeORM
+   * DataSource (see `dataSourceName`), in the tables `FLAG_MIGRATIONS` creates.
+   * @example new InMemoryFlagStore() // tests, or an app without a database
+   * @default a TypeOrmFlagStore on the DataSource
+   */
+  store?: FlagStore;
+  /**
+   * Flags to serve when the store cannot be read in time at startup (database down, migrations
+   * not run): a path to a flagd flag file, or the document itself. Without it, every evaluation
+   * serves its code default until the store answers.
+   * @example 'config/flags.bootstrap.json'
+   * @default undefined
+   */
+  bootstrap?: string | FlagSetDocument;
+  /**
+   * Flags written to the store at startup when it has never been written (revision 0): a path
+   * to a flagd flag file, or the document. Handy for a first deployment and for local
+   * development; production flags come from the control plane.
+   * @default undefined
+   */
+  seed?: string | FlagSetDocument;
+  /**
+   * How long startup waits for the store before serving the bootstrap flags. The application
+   * does not answer requests before the flags are loaded or this time has passed.
+   * @default 5000
+   */
+  loadTimeoutMs?: number;
+  /**
+   * How often a failed load of the store is retried in the background.
+   * @default 1000
+   */
+  retryIntervalMs?: number;
+}
+
+/** Options known before any async factory runs. @publicApi */
+export interface FlagsModuleExtras {
+  /** Register the module globally, so every module can inject `FlagService`. @default false */
+  isGlobal?: boolean;
+  /**
+   * The name of the TypeORM DataSource holding the flag tables, for applications with several
+   * (the name given to `TypeOrmModule.forRoot({ name })`).
+   * @default the default DataSource
+   */
+  dataSourceName?: string;
+}
+
+/** @internal */
+export interface ResolvedFlagsModuleOptions {
+  store?: FlagStore;
+  bootstrap?: string | FlagSetDocument;
+  seed?: string | FlagSetDocument;
+  loadTimeoutMs: number;
+  retryIntervalMs: number;
+}
+
+/** Thrown at startup when an option is wrong; the message says what to change. @publicApi */
+export class FlagsConfigurationError extends Error {
+  constructor(message: string) {
+    super(`FlagsModule: ${message}`);
+    this.name = 'FlagsConfigurationError';
+  }
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new FlagsConfigurationError(
+      `${name} must be a whole number of milliseconds above 0, got ${String(value)}.`,
+    );
+  }
+  return value;
+}
+
+function document(name: string, value: unknown): void {
+  if (value === undefined || typeof value === 'string') return;
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    typeof (value as { flags?: unknown }).flags !== 'object'
+  ) {
+    throw new FlagsConfigurationError(
+      `${name} must be a file path or a flag set document with a "flags" object.`,
+    );
+  }
+}
+
+/** Applies defaults once and checks every option. @internal */
+export function resolveFlagsModuleOptions(
+  options: FlagsModuleOptions = {},
+): ResolvedFlagsModuleOptions {
+  document('bootstrap', options.bootstrap);
+  document('seed', options.seed);
+  if (options.store !== undefined && typeof options.store?.load !== 'function') {
+    throw new FlagsConfigurationError(
+      'store must be a FlagStore (for example new InMemoryFlagStore()).',
+    );
+  }
+  return {
+    store: options.store,
+    bootstrap: options.bootstrap,
+    seed: options.seed,
+    loadTimeoutMs: positiveInteger('loadTimeoutMs', options.loadTimeoutMs, 5000),
+    retryIntervalMs: positiveInteger('retryIntervalMs', options.retryIntervalMs, 1000),
+  };
+}

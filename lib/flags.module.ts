@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { FlagCache } from './cache/flag-cache';
+import { FlagService } from './flag.service';
+import { RESOLVED_FLAGS_OPTIONS } from './flags.constants';
+import { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } from './flags.module-definition';
+import { type FlagsModuleOptions, resolveFlagsModuleOptions } from './flags-module-options';
+import { FlagStore } from './store/flag-store';
+import { SnapshotLoader } from './sync/snapshot-loader';
+
+/**
+ * Feature flags for the application: definitions in its own database, evaluated from memory.
+ *
+ * @example
+ * imports: [
+ *   TypeOrmModule.forRoot({ ..., entities: [...FLAG_ENTITIES], migrations: [...FLAG_MIGRATIONS] }),
+ *   FlagsModule.forRoot({ bootstrap: 'flags.bootstrap.json', isGlobal: true }),
+ * ]
+ * @publicApi
+ */
+@Module({
+  providers: [
+    {
+      provide: RESOLVED_FLAGS_OPTIONS,
+      useFactory: (options: FlagsModuleOptions) => resolveFlagsModuleOptions(options),
+      inject: [MODULE_OPTIONS_TOKEN],
+    },
+    FlagCache,
+    SnapshotLoader,
+    FlagService,
+  ],
+  exports: [FlagService, FlagStore],
+})
+export class FlagsModule extends ConfigurableModuleClass {}

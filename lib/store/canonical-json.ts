@@ -1,0 +1,22 @@
+/**
+ * RFC 8785 (JSON Canonicalization Scheme): object keys sorted by UTF-16 code units, no
+ * whitespace, numbers and strings serialised as ECMAScript does. Two parties that hold the same
+ * data produce the same bytes, so a checksum proves they hold the same flags.
+ * @internal
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new TypeError('JSON has no representation for NaN or Infinity');
+    }
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const keys = Object.keys(value)
+    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+    .sort();
+  const members = keys.map(
+    (key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`,
+  );
+  return `{${members.join(',')}}`;
+}

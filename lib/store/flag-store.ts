@@ -1,0 +1,94 @@
+/**
+ * One flag, or one shared evaluator, as stored: its definition is the JSON text exactly as the
+ * control plane sent it, so what is stored round-trips byte for byte.
+ * @publicApi
+ */
+export interface StoredDefinition {
+  key: string;
+  definition: string;
+}
+
+/** The version of the stored flag set. @publicApi */
+export interface StoreState {
+  /** Increases with every applied change; 0 for a store never written. */
+  revision: number;
+  /** Hex SHA-256 of the canonical JSON of `{ flags, $evaluators }`; '' for a store never written. */
+  checksum: string;
+  updatedAt: Date | null;
+}
+
+/** Everything the store holds, read in one consistent view. @publicApi */
+export interface StoredFlagSet extends StoreState {
+  flags: StoredDefinition[];
+  evaluators: StoredDefinition[];
+  /** The flag set's metadata as JSON text, or null. */
+  metadata: string | null;
+}
+
+/**
+ * A change to apply atomically: all of it or none of it.
+ * @publicApi
+ */
+export interface FlagSetChange {
+  /** Applied only when the stored revision still equals this (optimistic concurrency). */
+  baseRevision: number;
+  /** The revision after the change; greater than `baseRevision`. */
+  revision: number;
+  /** The checksum of the resulting flag set. */
+  checksum: string;
+  /** The new flag set metadata (JSON text or null); undefined leaves it as it is. */
+  metadata?: string | null;
+  upsertFlags: StoredDefinition[];
+  deleteFlags: string[];
+  upsertEvaluators: StoredDefinition[];
+  deleteEvaluators: string[];
+  /** Who made the change (the token's `sub`), for the change log. */
+  actor?: string;
+  /**
+   * The delivery that carries the change (the token's `jti`): recorded in the same transaction,
+   * and a delivery already recorded makes the change `replayed` and changes nothing.
+   */
+  delivery?: { id: string; expiresAt: Date };
+  at: Date;
+}
+
+/** What happened to a change. @publicApi */
+export type ApplyOutcome =
+  | {
+      status: 'applied';
+      /** Flag keys and `$evaluators/<name>` entries whose stored definition changed. */
+      changed: string[];
+    }
+  | { status: 'conflict'; currentRevision: number }
+  | { status: 'replayed' };
+
+/** One row of the append-only change log. @publicApi */
+export interface ChangeRecord {
+  id: number;
+  revision: number;
+  /** 'flag', 'evaluator' or 'metadata'. */
+  kind: 'flag' | 'evaluator' | 'metadata';
+  key: string;
+  before: string | null;
+  after: string | null;
+  actor: string | null;
+  deliveryId: string | null;
+  at: Date;
+}
+
+/**
+ * Where flag definitions live. The TypeORM store keeps them in the host's database; the in-memory
+ * store serves tests and database-less apps. Reads are never on the evaluation path: the module
+ * loads a snapshot into memory and evaluates from there.
+ * @publicApi
+ */
+export abstract class FlagStore {
+  /** The current revision and checksum: a cheap read, used to notice changes. */
+  abstract state(): Promise<StoreState>;
+  /** Every definition, consistent with the state it returns. */
+  abstract load(): Promise<StoredFlagSet>;
+  /** Applies a change in one transaction of the store's own. */
+  abstract apply(change: FlagSetChange): Promise<ApplyOutcome>;
+  /** The change log, oldest first, entries with an id greater than `afterId`. */
+  abstract changes(afterId: number, limit: number): Promise<ChangeRecord[]>;
+}

@@ -1,0 +1,98 @@
+import type { DataSource } from 'typeorm';
+import { FlagTablesMissingError } from './flag-tables-missing.error';
+import {
+  type ApplyOutcome,
+  type ChangeRecord,
+  type FlagSetChange,
+  FlagStore,
+  type StoredFlagSet,
+  type StoreState,
+} from './flag-store';
+import { applyWork } from './sql/apply-work';
+import { runOnBetterSqlite3 } from './sql/better-sqlite3.executor';
+import { isMissingTable, isRetryable } from './sql/driver-errors';
+import { flagTables } from './sql/flag-tables';
+import { type IsolationLevel, runOnQueryRunner } from './sql/query-runner.executor';
+import { changesWork, loadWork, stateWork } from './sql/read-work';
+import type { SqlContext } from './sql/sql-context';
+import { dialectOf, type SqlDialect } from './sql/sql-dialect';
+import type { Work } from './sql/sql-work';
+import { assertValidChange, assertValidPage } from './validate-change';
+
+type Access = 'single-read' | 'read' | 'write';
+
+/*
+ * Isolation per access. Writes queue on the state row lock, so they only need to see what
+ * committed before they got it: READ COMMITTED on PostgreSQL; on MySQL the default REPEATABLE
+ * READ does the same (its snapshot starts at the first plain read, after the lock), and READ
+ * COMMITTED would fail on servers logging statements. Multi-statement reads need one snapshot.
+ */
+const ISOLATION: Record<'postgres' | 'mysql', Record<Access, IsolationLevel | 'autocommit'>> = {
+  postgres: { 'single-read': 'autocommit', read: 'REPEATABLE READ', write: 'READ COMMITTED' },
+  mysql: { 'single-read': 'autocommit', read: 'REPEATABLE READ', write: 'REPEATABLE READ' },
+};
+
+/** Attempts of a write the database aborted to break a deadlock. */
+const WRITE_ATTEMPTS = 3;
+
+/**
+ * Keeps the flags in the host application's own database (PostgreSQL, MySQL/MariaDB or SQLite
+ * through better-sqlite3), in the tables FLAG_MIGRATIONS creates. Every call runs in a
+ * transaction of its own, never in one of the host's; a change applies whole or not at all.
+ *
+ * @example
+ * const store = new TypeOrmFlagStore(dataSource);
+ * const { revision, flags } = await store.load();
+ * @publicApi
+ */
+export class TypeOrmFlagStore extends FlagStore {
+  private readonly dialect: SqlDialect;
+
+  constructor(private readonly dataSource: DataSource) {
+    super();
+    this.dialect = dialectOf(dataSource);
+  }
+
+  state(): Promise<StoreState> {
+    return this.run('single-read', (context) => stateWork(context));
+  }
+
+  load(): Promise<StoredFlagSet> {
+    return this.run('read', (context) => loadWork(context));
+  }
+
+  async apply(change: FlagSetChange): Promise<ApplyOutcome> {
+    assertValidChange(change, this.dialect.maxTextBytes);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.run('write', (context) => applyWork(context, change));
+      } catch (error) {
+        if (attempt >= WRITE_ATTEMPTS || !isRetryable(error)) throw error;
+      }
+    }
+  }
+
+  async changes(afterId: number, limit: number): Promise<ChangeRecord[]> {
+    assertValidPage(afterId, limit);
+    return this.run('single-read', (context) => changesWork(context, afterId, limit));
+  }
+
+  private async run<T>(access: Access, work: (context: SqlContext) => Work<T>): Promise<T> {
+    if (!this.dataSource.isInitialized) {
+      throw new Error('TypeOrmFlagStore: the DataSource is not initialized yet.');
+    }
+    // Resolved per call: cheap, and always after the DataSource built its entity metadata.
+    const context = { dialect: this.dialect, tables: flagTables(this.dataSource, this.dialect) };
+    try {
+      if (this.dialect.name === 'sqlite') {
+        const mode = access === 'write' ? 'write' : 'read';
+        return await runOnBetterSqlite3(this.dataSource, mode, work(context));
+      }
+      const isolation = ISOLATION[this.dialect.name][access];
+      return await runOnQueryRunner(this.dataSource, this.dialect, isolation, work(context));
+    } catch (error) {
+      if (isMissingTable(error)) throw new FlagTablesMissingError(error);
+      throw error;
+    }
+  }
+}

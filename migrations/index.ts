@@ -1,0 +1,18 @@
+import { CreateFeatureFlagTables1764000000000 } from './1764000000000-create-feature-flag-tables';
+
+export { CreateFeatureFlagTables1764000000000 };
+
+/**
+ * The migrations that create (and later evolve) the flag tables, oldest first. Add them to the
+ * DataSource's `migrations` and run them as you run your own.
+ *
+ * @example
+ * TypeOrmModule.forRoot({
+ *   ...,
+ *   entities: [...FLAG_ENTITIES],
+ *   migrations: [...FLAG_MIGRATIONS],
+ *   migrationsRun: true,
+ * })
+ * @publicApi
+ */
+export const FLAG_MIGRATIONS = [CreateFeatureFlagTables1764000000000] as const;

@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { AppModule } from '../../example-app/src/app.module';
+
+describe('example app on SQLite', () => {
+  let app: INestApplication;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'example-app-'));
+    process.env.SQLITE_FILE = join(dir, 'flags.sqlite');
+    delete process.env.DATABASE_URL;
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    delete process.env.SQLITE_FILE;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers GET / with the flags for the caller, from the seeded store', async () => {
+    const premium = await request(app.getHttpServer())
+      .get('/')
+      .set({ 'x-user-id': 'ada', 'x-country': 'us', 'x-plan': 'premium' })
+      .expect(200);
+    expect(premium.body.revision).toBe(1);
+    expect(premium.body.context).toEqual({ targetingKey: 'ada', country: 'US', plan: 'premium' });
+    expect(premium.body.flags['new-checkout']).toEqual({
+      value: true,
+      variant: 'on',
+      reason: 'TARGETING_MATCH',
+    });
+    expect(premium.body.flags['maintenance-banner']).toMatchObject({
+      value: null,
+      reason: 'DISABLED',
+    });
+    expect(premium.body.on).toEqual(expect.arrayContaining(['new-checkout', 'beta-dashboard']));
+    const free = await request(app.getHttpServer())
+      .get('/')
+      .set({ 'x-user-id': 'bob', 'x-plan': 'free' })
+      .expect(200);
+    expect(free.body.flags['beta-dashboard'].value).toBe(false);
+  });
+
+  it("answers GET /checkout with the caller's variant, the same every time", async () => {
+    const internal = await request(app.getHttpServer())
+      .get('/checkout')
+      .set({ 'x-user-id': 'x', 'x-plan': 'internal' })
+      .expect(200);
+    expect(internal.body).toMatchObject({
+      flow: 'one-page',
+      variant: 'one-page',
+      reason: 'TARGETING_MATCH',
+    });
+    const flows = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      const first = await request(app.getHttpServer())
+        .get('/checkout')
+        .set({ 'x-user-id': `user-${i}` });
+      const again = await request(app.getHttpServer())
+        .get('/checkout')
+        .set({ 'x-user-id': `user-${i}` });
+      expect(again.body.flow).toBe(first.body.flow);
+      flows.add(first.body.flow);
+    }
+    expect([...flows].sort()).toEqual(['classic', 'express', 'one-page']);
+  });
+
+  it('answers GET /health with the revision served and the store reachable', async () => {
+    const health = await request(app.getHttpServer()).get('/health').expect(200);
+    expect(health.body).toMatchObject({
+      status: 'up',
+      flags: { revision: 1, source: 'store' },
+      store: { reachable: true },
+    });
+  });
+});

@@ -1,0 +1,40 @@
+import {
+  type ApplyOutcome,
+  type ChangeRecord,
+  type FlagSetChange,
+  FlagStore,
+  InMemoryFlagStore,
+  type StoreState,
+  type StoredFlagSet,
+} from '../../lib';
+
+/** An in-memory store whose reads can be made to fail or hang, to play a database outage. */
+export class ControllableStore extends FlagStore {
+  readonly inner = new InMemoryFlagStore();
+  mode: 'up' | 'down' | 'hang' = 'up';
+  loads = 0;
+
+  private gate<T>(work: () => Promise<T>): Promise<T> {
+    if (this.mode === 'down')
+      return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    if (this.mode === 'hang') return new Promise<T>(() => undefined);
+    return work();
+  }
+
+  state(): Promise<StoreState> {
+    return this.gate(() => this.inner.state());
+  }
+
+  load(): Promise<StoredFlagSet> {
+    this.loads++;
+    return this.gate(() => this.inner.load());
+  }
+
+  apply(change: FlagSetChange): Promise<ApplyOutcome> {
+    return this.gate(() => this.inner.apply(change));
+  }
+
+  changes(afterId: number, limit: number): Promise<ChangeRecord[]> {
+    return this.gate(() => this.inner.changes(afterId, limit));
+  }
+}

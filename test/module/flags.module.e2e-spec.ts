@@ -1,0 +1,160 @@
+import { Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import {
+  FlagService,
+  FlagsConfigurationError,
+  FlagsModule,
+  type FlagsModuleOptions,
+  FlagStore,
+  InMemoryFlagStore,
+} from '../../lib';
+import { ControllableStore } from './controllable.store';
+import { BOOTSTRAP_FLAGS, STORE_FLAGS } from './flags-fixtures';
+
+async function start(options: FlagsModuleOptions) {
+  const moduleRef = await Test.createTestingModule({
+    imports: [FlagsModule.forRoot(options)],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  return { app, flags: app.get(FlagService), store: app.get(FlagStore) };
+}
+
+async function seededStore(): Promise<ControllableStore> {
+  const store = new ControllableStore();
+  await store.inner.apply({
+    baseRevision: 0,
+    revision: 7,
+    checksum: 'c7',
+    upsertFlags: Object.entries(STORE_FLAGS.flags).map(([key, value]) => ({
+      key,
+      definition: JSON.stringify(value),
+    })),
+    deleteFlags: [],
+    upsertEvaluators: [],
+    deleteEvaluators: [],
+    at: new Date(),
+  });
+  return store;
+}
+
+describe('FlagsModule', () => {
+  it('serves the store flags from memory once the application has started', async () => {
+    const store = await seededStore();
+    const { app, flags } = await start({ store });
+    await expect(flags.ready).resolves.toBeUndefined();
+    expect(flags.revision).toBe(7);
+    expect(flags.isEnabled('new-checkout', { plan: 'premium' })).toBe(true);
+    expect(flags.isEnabled('new-checkout', { plan: 'free' })).toBe(false);
+    expect(flags.getString('theme', 'x')).toBe('dark');
+    expect(flags.evaluate('new-checkout', { plan: 'premium' })).toMatchObject({
+      variant: 'on',
+      reason: 'TARGETING_MATCH',
+    });
+    expect(Object.keys(flags.evaluateAll())).toEqual(['new-checkout', 'theme']);
+    expect(flags.status()).toMatchObject({ source: 'store', revision: 7, storeReachable: true });
+    const loadsBefore = store.loads;
+    for (let i = 0; i < 1000; i++) flags.isEnabled('new-checkout', { plan: 'premium' });
+    expect(store.loads).toBe(loadsBefore);
+    await app.close();
+  });
+
+  it('serves the bootstrap flags when the store is down, then the store flags once it answers', async () => {
+    const store = await seededStore();
+    store.mode = 'down';
+    const { app, flags } = await start({ store, bootstrap: BOOTSTRAP_FLAGS, retryIntervalMs: 20 });
+    expect(flags.status()).toMatchObject({
+      source: 'bootstrap',
+      storeReachable: false,
+      lastError: expect.stringContaining('ECONNREFUSED'),
+    });
+    expect(flags.getString('theme', 'x')).toBe('light');
+    store.mode = 'up';
+    await flags.ready;
+    expect(flags.status()).toMatchObject({ source: 'store', revision: 7, storeReachable: true });
+    expect(flags.getString('theme', 'x')).toBe('dark');
+    await app.close();
+  });
+
+  it('does not wait longer than loadTimeoutMs for a store that hangs', async () => {
+    const store = await seededStore();
+    store.mode = 'hang';
+    const started = Date.now();
+    const { app, flags } = await start({ store, bootstrap: BOOTSTRAP_FLAGS, loadTimeoutMs: 200 });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(flags.status().source).toBe('bootstrap');
+    expect(flags.isEnabled('new-checkout')).toBe(true);
+    await app.close();
+  });
+
+  it('serves code defaults without a bootstrap file while the store is down', async () => {
+    const store = await seededStore();
+    store.mode = 'down';
+    const { app, flags } = await start({ store, loadTimeoutMs: 50, retryIntervalMs: 10_000 });
+    expect(flags.status().source).toBe('none');
+    expect(flags.getString('theme', 'fallback')).toBe('fallback');
+    expect(flags.evaluate('theme')).toMatchObject({ value: null, errorCode: 'FLAG_NOT_FOUND' });
+    await app.close();
+  });
+
+  it('seeds an empty store once, as revision 1', async () => {
+    const store = new InMemoryFlagStore();
+    const first = await start({ store, seed: STORE_FLAGS });
+    expect(first.flags.revision).toBe(1);
+    expect(first.flags.getString('theme', 'x')).toBe('dark');
+    await first.app.close();
+    const second = await start({ store, seed: BOOTSTRAP_FLAGS });
+    expect(second.flags.revision).toBe(1);
+    expect(second.flags.getString('theme', 'x')).toBe('dark');
+    await second.app.close();
+  });
+
+  it('keeps two applications in one process independent', async () => {
+    const a = await start({ store: new InMemoryFlagStore(), seed: STORE_FLAGS });
+    const b = await start({ store: new InMemoryFlagStore(), seed: BOOTSTRAP_FLAGS });
+    expect(a.flags.getString('theme', 'x')).toBe('dark');
+    expect(b.flags.getString('theme', 'x')).toBe('light');
+    await a.app.close();
+    await b.app.close();
+  });
+
+  it('takes its options from an async factory', async () => {
+    @Injectable()
+    class Config {
+      readonly flags = BOOTSTRAP_FLAGS;
+    }
+    @Module({ providers: [Config], exports: [Config] })
+    class ConfigModule {}
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        FlagsModule.forRootAsync({
+          imports: [ConfigModule],
+          inject: [Config],
+          useFactory: (config: Config) => ({ store: new InMemoryFlagStore(), seed: config.flags }),
+        }),
+      ],
+    }).compile();
+    const app = await moduleRef.createNestApplication({ logger: false }).init();
+    expect(app.get(FlagService).getString('theme', 'x')).toBe('light');
+    await app.close();
+  });
+
+  it.each([
+    [{ loadTimeoutMs: 0 }, /loadTimeoutMs must be a whole number/],
+    [{ bootstrap: { nope: 1 } as never }, /bootstrap must be a file path or a flag set document/],
+    [{ bootstrap: '/no/such/flags.json' }, /cannot read the bootstrap file .* fix the path/],
+    [
+      { seed: { flags: { f: { state: 'ON', variants: { a: 1 } } } } },
+      /seed flags are invalid:\n.*\/flags\/f\/state/,
+    ],
+  ])('refuses wrong options at startup: %j', async (options, message) => {
+    const moduleRef = Test.createTestingModule({
+      imports: [FlagsModule.forRoot({ store: new InMemoryFlagStore(), ...options })],
+    });
+    const failure = moduleRef
+      .compile()
+      .then((compiled) => compiled.createNestApplication({ logger: false }).init());
+    await expect(failure).rejects.toThrow(FlagsConfigurationError);
+    await expect(failure).rejects.toThrow(message);
+  });
+});

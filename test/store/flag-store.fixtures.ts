@@ -1,0 +1,47 @@
+import type { FlagSetChange, FlagStore, StoredDefinition } from '../../lib';
+
+/** A fixed instant with milliseconds, so precision loss shows. */
+export const AT = new Date(Date.UTC(2026, 10, 23, 9, 59, 1, 7));
+
+/** A change with nothing in it, on top of `baseRevision`. */
+export function change(baseRevision: number, parts: Partial<FlagSetChange> = {}): FlagSetChange {
+  return {
+    baseRevision,
+    revision: baseRevision + 1,
+    checksum: `checksum-${baseRevision + 1}`,
+    upsertFlags: [],
+    deleteFlags: [],
+    upsertEvaluators: [],
+    deleteEvaluators: [],
+    at: AT,
+    ...parts,
+  };
+}
+
+/** A flag definition whose text is easy to recognise. */
+export function flag(key: string, variant = 'on'): StoredDefinition {
+  return {
+    key,
+    definition: JSON.stringify({
+      state: 'ENABLED',
+      variants: { on: true, off: false },
+      defaultVariant: variant,
+    }),
+  };
+}
+
+/** JSON text of at most `bytes` UTF-8 bytes, mixing 1-, 2-, 3- and 4-byte characters. */
+export function largeText(bytes: number): string {
+  const unit = 'ascii é 中文 😀 \\u0000 \\"quoted\\" \\n\\t ';
+  const count = Math.floor((bytes - 20) / Buffer.byteLength(unit));
+  return `{"description":"${unit.repeat(count)}"}`;
+}
+
+/** Everything a store shows, to compare before and after a refused change. */
+export async function snapshotOf(store: FlagStore) {
+  return {
+    state: await store.state(),
+    load: await store.load(),
+    changes: await store.changes(0, 10_000),
+  };
+}

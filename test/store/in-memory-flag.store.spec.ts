@@ -1,0 +1,19 @@
+import { InMemoryFlagStore } from '../../lib';
+import { describeFlagStoreContract } from './flag-store.contract';
+import { change, flag } from './flag-store.fixtures';
+
+describeFlagStoreContract('InMemoryFlagStore', () => new InMemoryFlagStore());
+
+describe('InMemoryFlagStore', () => {
+  it('hands out copies, so callers cannot change what it holds', async () => {
+    const store = new InMemoryFlagStore();
+    await store.apply(change(0, { upsertFlags: [flag('a')] }));
+    const state = await store.state();
+    state.updatedAt?.setTime(0);
+    (await store.changes(0, 1))[0].at.setTime(0);
+    (await store.load()).flags.pop();
+    expect((await store.state()).updatedAt?.getTime()).not.toBe(0);
+    expect((await store.changes(0, 1))[0].at.getTime()).not.toBe(0);
+    expect((await store.load()).flags).toHaveLength(1);
+  });
+});

@@ -1,0 +1,37 @@
+import { TypeOrmFlagStore } from '../../lib';
+import { clearFlagTables, type DatabaseTarget, type TestDatabase } from './database-targets';
+import { describeFlagStoreContract, type FlagStoreContractOptions } from './flag-store.contract';
+import { describeFlagMigrations } from './flag-migrations.behaviour';
+import { describeTypeOrmStoreBehaviour } from './typeorm-flag-store.behaviour';
+
+/** Everything the TypeORM store is tested for, on one database. */
+export function describeTypeOrmFlagStore(
+  target: DatabaseTarget,
+  contract: FlagStoreContractOptions = {},
+): void {
+  describeFlagMigrations(target);
+  describeFlagMigrations(target, {
+    label: ' with an entityPrefix',
+    options: { entityPrefix: 'app_' },
+  });
+
+  describe(`${target.name}, migrated`, () => {
+    let db: TestDatabase | undefined;
+    const makeStore = async () => {
+      await clearFlagTables(db!.dataSource);
+      return new TypeOrmFlagStore(db!.dataSource);
+    };
+
+    beforeAll(async () => {
+      db = await target.create();
+      await db.dataSource.runMigrations();
+    });
+
+    afterAll(async () => {
+      await db?.drop();
+    });
+
+    describeFlagStoreContract(`TypeOrmFlagStore on ${target.name}`, makeStore, contract);
+    describeTypeOrmStoreBehaviour(target, () => db!, makeStore);
+  });
+}
