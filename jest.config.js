@@ -1,6 +1,7 @@
 /*
- * NestJS 12 ships as ES modules, which Jest's CommonJS runtime cannot load on Node 20, so SWC
- * compiles those packages along with our TypeScript (type checking is `npm run typecheck`).
+ * NestJS 12 ships as ES modules, which Jest's CommonJS runtime cannot load on Node 20, so TypeScript
+ * transpiles those packages to CommonJS along with our TypeScript (file by file, without type
+ * checking: that is `npm run typecheck`).
  */
 const ESM_PACKAGES = [
   '@nestjs',
@@ -14,17 +15,7 @@ const ESM_PACKAGES = [
   'uint8array-extras',
 ];
 
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-    },
-    module: { type: 'commonjs' },
-  },
-];
+const transpile = '<rootDir>/jest.transform.js';
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -32,7 +23,7 @@ module.exports = {
   roots: ['<rootDir>/lib', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '\\.db-spec\\.ts$'],
-  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transform: { '^.+\\.(t|j|mj)s$': transpile },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };

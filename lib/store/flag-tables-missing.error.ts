@@ -10,7 +10,9 @@ export class FlagTablesMissingError extends Error {
   override readonly name = 'FlagTablesMissingError';
 
   constructor(cause: unknown) {
-    const detail = cause instanceof Error ? ` (${cause.message})` : '';
+    // Duck-typed: a native driver's errors may come from another realm (worker, vm, test sandbox).
+    const message = (cause as { message?: unknown } | null)?.message;
+    const detail = typeof message === 'string' ? ` (${message})` : '';
     super(
       `The feature flag tables do not exist${detail}. Add FLAG_MIGRATIONS to the DataSource's ` +
         '`migrations` and run them (`dataSource.runMigrations()`, or `migrationsRun: true` in ' +

@@ -58,7 +58,8 @@ export function describeFlagMigrations(
         const error = await call().catch((caught: unknown) => caught);
         expect(error).toBeInstanceOf(FlagTablesMissingError);
         expect((error as Error).message).toMatch(/FLAG_MIGRATIONS.*`migrations`.*migrationsRun/);
-        expect((error as Error).cause).toBeInstanceOf(Error);
+        // The driver's error, possibly from another realm (a native addon is loaded once per process).
+        expect((error as Error).cause).toMatchObject({ message: expect.any(String) });
       }
     });
 

@@ -46,9 +46,10 @@ export function describeTypeOrmStoreBehaviour(
       await run(failing.install);
       try {
         // The first write ever: not even the state row may remain.
-        await expect(store.apply(change(0, { upsertFlags: [flag('a')] }))).rejects.toThrow(
-          'flags test: change log refused',
-        );
+        // The driver's own error passes through; it may come from another realm, so no toThrow.
+        await expect(store.apply(change(0, { upsertFlags: [flag('a')] }))).rejects.toMatchObject({
+          message: expect.stringContaining('flags test: change log refused'),
+        });
         await expect(store.state()).resolves.toEqual({
           revision: 0,
           checksum: '',
