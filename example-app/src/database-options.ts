@@ -21,9 +21,9 @@ export function databaseOptions(url = process.env.DATABASE_URL): TypeOrmModuleOp
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     return { type: 'postgres', url, ...common };
   }
-  if (url.startsWith('mysql://') || url.startsWith('mariadb://')) {
-    return { type: 'mysql', url: url.replace(/^mariadb:/, 'mysql:'), ...common };
-  }
+  if (url.startsWith('mysql://')) return { type: 'mysql', url, ...common };
+  // TypeORM reads MariaDB's schema correctly only with its own driver type.
+  if (url.startsWith('mariadb://')) return { type: 'mariadb', url, ...common };
   throw new Error(
     `DATABASE_URL must start with postgres://, mysql:// or mariadb://; got ${url.split(':')[0]}:`,
   );

@@ -143,6 +143,17 @@ function details<T extends FlagValue | null>(
   return result;
 }
 
+function typedValue<T>(
+  flagSet: FlagSet,
+  key: string,
+  type: FlagValueType,
+  defaultValue: T,
+  context: EvaluationContext | null,
+): T {
+  const value = resolve(flagSet, key, type, context ?? EMPTY_CONTEXT);
+  return value === CODE_DEFAULT ? defaultValue : (value as T);
+}
+
 /**
  * The boolean value of a flag, or `defaultValue` when it cannot be served. Allocates nothing.
  * @example if (getBoolean(flagSet, 'new-checkout', false, { targetingKey: user.id })) { ... }
@@ -154,8 +165,7 @@ export function getBoolean(
   defaultValue: boolean,
   context: EvaluationContext = EMPTY_CONTEXT,
 ): boolean {
-  const value = resolve(flagSet, key, 'boolean', context ?? EMPTY_CONTEXT);
-  return value === CODE_DEFAULT ? defaultValue : (value as boolean);
+  return typedValue(flagSet, key, 'boolean', defaultValue, context);
 }
 
 /**
@@ -169,8 +179,7 @@ export function getString(
   defaultValue: string,
   context: EvaluationContext = EMPTY_CONTEXT,
 ): string {
-  const value = resolve(flagSet, key, 'string', context ?? EMPTY_CONTEXT);
-  return value === CODE_DEFAULT ? defaultValue : (value as string);
+  return typedValue(flagSet, key, 'string', defaultValue, context);
 }
 
 /**
@@ -184,8 +193,7 @@ export function getNumber(
   defaultValue: number,
   context: EvaluationContext = EMPTY_CONTEXT,
 ): number {
-  const value = resolve(flagSet, key, 'number', context ?? EMPTY_CONTEXT);
-  return value === CODE_DEFAULT ? defaultValue : (value as number);
+  return typedValue(flagSet, key, 'number', defaultValue, context);
 }
 
 /**
@@ -199,8 +207,7 @@ export function getObject<T extends JsonObject>(
   defaultValue: T,
   context: EvaluationContext = EMPTY_CONTEXT,
 ): T {
-  const value = resolve(flagSet, key, 'object', context ?? EMPTY_CONTEXT);
-  return value === CODE_DEFAULT ? defaultValue : (value as T);
+  return typedValue(flagSet, key, 'object', defaultValue, context);
 }
 
 /**
