@@ -213,24 +213,22 @@ function visitArguments(operator: string, args: unknown, result: boolean, walk: 
     return false;
   }
   let pure = !CONTEXT_OPERATORS.has(operator);
-  const pureParts: Array<[number, unknown]> = [];
-  const visitArgument = (index: number, arg: unknown, argResult: boolean): void => {
+  if (!Array.isArray(args)) {
+    return isOperation(args) ? visit(args, false, walk) && pure : pure;
+  }
+  const branches = operator === 'if' || operator === '?:';
+  // Indexes of arguments made only of literals; allocated only when there are some.
+  let pureParts: number[] | undefined;
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    const argResult = branches && result && (index % 2 === 1 || index === args.length - 1);
     const before = walk.errors.length;
     const argPure = walk.child(index, arg, argResult);
-    if (argPure && isOperation(arg) && walk.errors.length === before) pureParts.push([index, arg]);
+    if (argPure && walk.errors.length === before && isOperation(arg)) (pureParts ??= []).push(index);
     pure = pure && argPure;
-  };
-  if ((operator === 'if' || operator === '?:') && Array.isArray(args)) {
-    args.forEach((arg, index) =>
-      visitArgument(index, arg, result && (index % 2 === 1 || index === args.length - 1)),
-    );
-  } else if (Array.isArray(args)) {
-    args.forEach((arg, index) => visitArgument(index, arg, false));
-  } else if (isOperation(args)) {
-    pure = visit(args, false, walk) && pure;
   }
   // A part made only of literals is computed at compile time: compute it now to report its error.
-  if (!pure) for (const [index, logic] of pureParts) computeOnce(logic, walk, index);
+  if (!pure && pureParts) for (const index of pureParts) computeOnce(args[index], walk, index);
   return pure;
 }
 
