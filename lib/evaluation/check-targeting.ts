@@ -224,7 +224,8 @@ function visitArguments(operator: string, args: unknown, result: boolean, walk: 
     const argResult = branches && result && (index % 2 === 1 || index === args.length - 1);
     const before = walk.errors.length;
     const argPure = walk.child(index, arg, argResult);
-    if (argPure && walk.errors.length === before && isOperation(arg)) (pureParts ??= []).push(index);
+    if (argPure && walk.errors.length === before && isOperation(arg))
+      (pureParts ??= []).push(index);
     pure = pure && argPure;
   }
   // A part made only of literals is computed at compile time: compute it now to report its error.

@@ -1,0 +1,57 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+/**
+ * Everything a command touches outside itself, so tests can call commands directly.
+ * @internal
+ */
+export interface CliIo {
+  /** The whole of standard input, as the exact bytes received. */
+  readStdin(): Promise<Buffer>;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** The current time in Unix seconds. */
+  nowSeconds(): number;
+  readFile(path: string): Buffer;
+  exists(path: string): boolean;
+  makeDirectory(path: string): void;
+  /** Writes a file that must not exist yet, with exactly the given mode. */
+  writeNewFile(path: string, data: string, mode: number): void;
+}
+
+/** The file-system half of the real IO, also used by tests with captured output. @internal */
+export const nodeFiles: Pick<CliIo, 'readFile' | 'exists' | 'makeDirectory' | 'writeNewFile'> = {
+  readFile: (path) => readFileSync(path),
+  exists: (path) => existsSync(path),
+  makeDirectory: (path) => {
+    mkdirSync(path, { recursive: true });
+  },
+  writeNewFile: (path, data, mode) => {
+    writeFileSync(path, data, { mode, flag: 'wx' });
+    chmodSync(path, mode); // the umask may have removed bits
+  },
+};
+
+async function readAll(stream: NodeJS.ReadStream): Promise<Buffer> {
+  // An interactive terminal sends nothing unless typed: treat it as an empty body.
+  if (stream.isTTY) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) {
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The real process. @internal */
+export function processIo(): CliIo {
+  return {
+    ...nodeFiles,
+    readStdin: () => readAll(process.stdin),
+    stdout: (text) => {
+      process.stdout.write(text);
+    },
+    stderr: (text) => {
+      process.stderr.write(text);
+    },
+    nowSeconds: () => Math.floor(Date.now() / 1000),
+  };
+}

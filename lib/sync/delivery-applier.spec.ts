@@ -1,0 +1,172 @@
+import { FlagCache } from '../cache/flag-cache';
+import { evaluate } from '../evaluation';
+import { InMemoryFlagStore } from '../store/in-memory-flag.store';
+import { type Delivery, parseDelivery } from '../webhook/delivery';
+import { DeliveryApplier } from './delivery-applier';
+
+const flag = (on: boolean, targeting?: unknown) => ({
+  state: 'ENABLED',
+  variants: { on: true, off: false },
+  defaultVariant: on ? 'on' : 'off',
+  ...(targeting === undefined ? {} : { targeting }),
+});
+
+let counter = 0;
+const sender = (sub?: string) => ({
+  jti: `jti-${++counter}`,
+  exp: 2_000_000_000,
+  ...(sub ? { sub } : {}),
+});
+
+function delivery(body: unknown): Delivery {
+  const parsed = parseDelivery(body);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.delivery;
+}
+
+function setup() {
+  const store = new InMemoryFlagStore();
+  const cache = new FlagCache();
+  return { store, cache, applier: new DeliveryApplier(store, cache) };
+}
+
+const SNAPSHOT = {
+  kind: 'snapshot',
+  revision: 1,
+  flags: { a: flag(true), b: flag(false, { if: [{ $ref: 'staff' }, 'on', 'off'] }) },
+  $evaluators: { staff: { ends_with: [{ var: 'email' }, '@example.com'] } },
+};
+
+describe('DeliveryApplier', () => {
+  it('applies a snapshot, records who sent it, and serves it at once', async () => {
+    const { store, cache, applier } = setup();
+    await expect(applier.apply(delivery(SNAPSHOT), sender('alice'))).resolves.toEqual({
+      status: 'applied',
+      revision: 1,
+      changed: expect.arrayContaining(['a', 'b']),
+    });
+    expect(cache.snapshot).toMatchObject({ source: 'store', revision: 1 });
+    expect(evaluate(cache.snapshot.flagSet, 'b', false, { email: 'x@example.com' }).value).toBe(
+      true,
+    );
+    expect((await store.state()).revision).toBe(1);
+    const log = await store.changes(0, 100);
+    expect(log.every((record) => record.actor === 'alice' && record.deliveryId !== null)).toBe(
+      true,
+    );
+  });
+
+  it('answers unchanged to a delivery that is not newer', async () => {
+    const { applier } = setup();
+    await applier.apply(delivery(SNAPSHOT), sender());
+    await expect(applier.apply(delivery(SNAPSHOT), sender())).resolves.toEqual({
+      status: 'unchanged',
+      revision: 1,
+    });
+  });
+
+  it('applies a patch on the current revision, merging it into the stored flags', async () => {
+    const { cache, applier } = setup();
+    await applier.apply(delivery(SNAPSHOT), sender());
+    const patch = {
+      kind: 'patch',
+      revision: 2,
+      baseRevision: 1,
+      upsert: { c: flag(true) },
+      delete: ['a'],
+    };
+    await expect(applier.apply(delivery(patch), sender())).resolves.toEqual({
+      status: 'applied',
+      revision: 2,
+      changed: ['a', 'c'],
+    });
+    expect([...cache.snapshot.flagSet.keys()].sort()).toEqual(['b', 'c']);
+  });
+
+  it('refuses a patch on another revision with the current one', async () => {
+    const { applier } = setup();
+    await applier.apply(delivery(SNAPSHOT), sender());
+    const stale = { kind: 'patch', revision: 5, baseRevision: 3, upsert: {} };
+    await expect(applier.apply(delivery(stale), sender())).resolves.toEqual({
+      status: 'conflict',
+      currentRevision: 1,
+    });
+  });
+
+  it('refuses a patch that breaks another flag, writing nothing', async () => {
+    const { store, cache, applier } = setup();
+    await applier.apply(delivery(SNAPSHOT), sender());
+    const breaking = { kind: 'patch', revision: 2, baseRevision: 1, deleteEvaluators: ['staff'] };
+    const outcome = await applier.apply(delivery(breaking), sender());
+    expect(outcome).toMatchObject({
+      status: 'invalid',
+      details: [{ path: '/flags/b/targeting/if/0/$ref' }],
+    });
+    expect((await store.state()).revision).toBe(1);
+    expect(cache.snapshot.revision).toBe(1);
+  });
+
+  it('changes nothing for a replayed delivery id', async () => {
+    const { store, applier } = setup();
+    const once = sender();
+    await applier.apply(delivery(SNAPSHOT), once);
+    await expect(applier.apply(delivery({ ...SNAPSHOT, revision: 2 }), once)).resolves.toEqual({
+      status: 'replayed',
+    });
+    expect((await store.state()).revision).toBe(1);
+  });
+
+  it('lets exactly one of many concurrent patches on the same base win, leaving no gap in the log', async () => {
+    const { store, applier } = setup();
+    await applier.apply(delivery(SNAPSHOT), sender());
+    const patches = Array.from({ length: 20 }, (_, i) => ({
+      kind: 'patch',
+      revision: 2,
+      baseRevision: 1,
+      upsert: { [`f${i}`]: flag(true) },
+    }));
+    const outcomes = await Promise.all(
+      patches.map((patch) => applier.apply(delivery(patch), sender())),
+    );
+    expect(outcomes.filter((outcome) => outcome.status === 'applied')).toHaveLength(1);
+    expect(
+      outcomes
+        .filter((outcome) => outcome.status !== 'applied')
+        .every((outcome) => outcome.status === 'conflict' || outcome.status === 'unchanged'),
+    ).toBe(true);
+    const revisions = (await store.changes(0, 1000)).map((record) => record.revision);
+    expect(new Set(revisions)).toEqual(new Set([1, 2]));
+  });
+});
+
+describe('parseDelivery', () => {
+  it.each([
+    [[], ''],
+    [{ kind: 'replace' }, '/kind'],
+    [{ kind: 'snapshot', revision: -1, flags: {} }, '/revision'],
+    [{ kind: 'snapshot', revision: 1 }, '/flags'],
+    [{ kind: 'snapshot', revision: 1, flags: {}, extra: 1 }, '/extra'],
+    [{ kind: 'patch', revision: 1, baseRevision: 1 }, '/revision'],
+    [{ kind: 'patch', revision: 2, baseRevision: 1, delete: 'a' }, '/delete'],
+  ])('refuses %j, pointing at %s', (body, path) => {
+    const parsed = parseDelivery(body);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.errors.map((error) => error.path)).toContain(path);
+  });
+});
+
+describe('DeliveryApplier under concurrent snapshots', () => {
+  it('plans a snapshot again when another writer got there first', async () => {
+    const { store, applier } = setup();
+    await applier.apply(delivery(SNAPSHOT), sender());
+    const outcomes = await Promise.all([
+      applier.apply(delivery({ ...SNAPSHOT, revision: 5 }), sender()),
+      applier.apply(delivery({ ...SNAPSHOT, revision: 7, flags: { a: flag(false) } }), sender()),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(
+      expect.arrayContaining(['applied']),
+    );
+    expect(outcomes.every((outcome) => outcome.status !== 'conflict')).toBe(true);
+    expect((await store.state()).revision).toBe(7);
+  });
+});
