@@ -1,4 +1,7 @@
+import { FlagsConfigurationError } from './flags-configuration.error';
 import type { FlagStore } from './store/flag-store';
+import { type WebhookRules, resolveWebhookRules } from './webhook/webhook-rules';
+import type { WebhookOptions } from './webhook/webhook-options';
 import type { FlagSetDocument } from './sync/flag-set-document';
 
 /**
@@ -39,6 +42,12 @@ export interface FlagsModuleOptions {
    * @default 1000
    */
   retryIntervalMs?: number;
+  /**
+   * The signed endpoints the control plane calls (docs/protocol.md). Without this option they
+   * answer 404.
+   * @default undefined
+   */
+  webhook?: WebhookOptions;
 }
 
 /** Options known before any async factory runs. @publicApi */
@@ -51,6 +60,12 @@ export interface FlagsModuleExtras {
    * @default the default DataSource
    */
   dataSourceName?: string;
+  /**
+   * Where the signed endpoints live. Apps created with `NestFactory.create(AppModule, { rawBody: true })`
+   * can verify deliveries byte for byte; see docs/protocol.md.
+   * @default '/_flags'
+   */
+  webhookPath?: string;
 }
 
 /** @internal */
@@ -60,14 +75,7 @@ export interface ResolvedFlagsModuleOptions {
   seed?: string | FlagSetDocument;
   loadTimeoutMs: number;
   retryIntervalMs: number;
-}
-
-/** Thrown at startup when an option is wrong; the message says what to change. @publicApi */
-export class FlagsConfigurationError extends Error {
-  constructor(message: string) {
-    super(`FlagsModule: ${message}`);
-    this.name = 'FlagsConfigurationError';
-  }
+  webhook?: WebhookRules;
 }
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
@@ -110,5 +118,6 @@ export function resolveFlagsModuleOptions(
     seed: options.seed,
     loadTimeoutMs: positiveInteger('loadTimeoutMs', options.loadTimeoutMs, 5000),
     retryIntervalMs: positiveInteger('retryIntervalMs', options.retryIntervalMs, 1000),
+    ...(options.webhook === undefined ? {} : { webhook: resolveWebhookRules(options.webhook) }),
   };
 }

@@ -2,6 +2,7 @@ import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { FLAGS_MODULE_OPTIONS } from './flags.constants';
 import type { FlagsModuleExtras, FlagsModuleOptions } from './flags-module-options';
 import { flagStoreProvider } from './store/flag-store.provider';
+import { flagsWebhookController } from './controllers/flags-webhook.controller';
 
 /** @internal */
 export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
@@ -18,5 +19,6 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
         ...(definition.providers ?? []),
         flagStoreProvider(FLAGS_MODULE_OPTIONS, extras.dataSourceName),
       ],
+      controllers: [flagsWebhookController(extras.webhookPath ?? '/_flags')],
     }))
     .build();

@@ -5,6 +5,7 @@ import { RESOLVED_FLAGS_OPTIONS } from './flags.constants';
 import { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } from './flags.module-definition';
 import { type FlagsModuleOptions, resolveFlagsModuleOptions } from './flags-module-options';
 import { FlagStore } from './store/flag-store';
+import { DeliveryApplier } from './sync/delivery-applier';
 import { SnapshotLoader } from './sync/snapshot-loader';
 
 /**
@@ -26,6 +27,7 @@ import { SnapshotLoader } from './sync/snapshot-loader';
     },
     FlagCache,
     SnapshotLoader,
+    DeliveryApplier,
     FlagService,
   ],
   exports: [FlagService, FlagStore],

@@ -1,11 +1,11 @@
 export * from './evaluation';
 export { FlagsModule } from './flags.module';
 export { FlagService } from './flag.service';
-export {
-  FlagsConfigurationError,
-  type FlagsModuleExtras,
-  type FlagsModuleOptions,
-} from './flags-module-options';
+export type { FlagsModuleExtras, FlagsModuleOptions } from './flags-module-options';
+export { FlagsConfigurationError } from './flags-configuration.error';
+export type { WebhookOptions } from './webhook/webhook-options';
+export type { WebhookAlgorithm, WebhookKeyOptions } from './webhook/webhook-key';
+export { bodySha256 } from './webhook/verify-token';
 export type { FlagSnapshot, SnapshotSource } from './cache/flag-snapshot';
 export type { FlagSetDocument } from './sync/flag-set-document';
 export type { FlagsStatus } from './sync/flags-status';

@@ -121,9 +121,9 @@ body byte for byte (curl --data-binary, not --data).
     const token =
       algorithm === 'EdDSA'
         ? signEdDsa(claims, key, kid)
-        : jwt.sign(claims, key, {
+        : // jsonwebtoken keeps the iat given in the claims
+          jwt.sign(claims, key, {
             algorithm,
-            noTimestamp: true, // iat is in the claims already
             ...(kid === undefined ? {} : { keyid: kid }),
           });
     if (args.values.json === true) {

@@ -48,7 +48,9 @@ Exit codes: 0 valid, 1 invalid (every problem is printed as "<path>: <message>")
     } else {
       printLines(
         io,
-        result.errors.map((error) => `${error.path === '' ? '/' : error.path}: ${error.message}`),
+        result.errors.map(
+          (error) => `${error.path === '' ? '(document)' : error.path}: ${error.message}`,
+        ),
       );
       const count = result.errors.length;
       io.stderr(`${file}: invalid, ${count} problem${count === 1 ? '' : 's'}\n`);

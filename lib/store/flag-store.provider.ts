@@ -1,7 +1,8 @@
 import type { FactoryProvider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { FlagsConfigurationError, type FlagsModuleOptions } from '../flags-module-options';
+import { FlagsConfigurationError } from '../flags-configuration.error';
+import type { FlagsModuleOptions } from '../flags-module-options';
 import { FlagStore } from './flag-store';
 import { TypeOrmFlagStore } from './typeorm-flag.store';
 

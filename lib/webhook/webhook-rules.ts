@@ -1,0 +1,50 @@
+import { FlagsConfigurationError } from '../flags-configuration.error';
+import type { TokenRules } from './verify-token';
+import { WebhookKeyError, toWebhookKey } from './webhook-key';
+import type { WebhookOptions } from './webhook-options';
+
+/** The webhook options after defaults and checks. @internal */
+export interface WebhookRules extends TokenRules {
+  maxDeliveryBytes: number;
+}
+
+/** @internal */
+export function resolveWebhookRules(options: WebhookOptions): WebhookRules {
+  if (typeof options.audience !== 'string' || options.audience === '') {
+    throw new FlagsConfigurationError(
+      'webhook.audience must name this application, e.g. "shop-api".',
+    );
+  }
+  if (!Array.isArray(options.keys) || options.keys.length === 0) {
+    throw new FlagsConfigurationError(
+      'webhook.keys needs at least one key (see docs/protocol.md).',
+    );
+  }
+  const kids = options.keys.map((key) => key.kid);
+  if (options.keys.length > 1 && (kids.includes(undefined) || new Set(kids).size !== kids.length)) {
+    throw new FlagsConfigurationError('with several webhook keys, each needs its own kid.');
+  }
+  let keys;
+  try {
+    keys = options.keys.map(toWebhookKey);
+  } catch (error) {
+    if (error instanceof WebhookKeyError) throw new FlagsConfigurationError(error.message);
+    throw error;
+  }
+  const maxTokenAgeSeconds = options.maxTokenAgeSeconds ?? 300;
+  const maxDeliveryBytes = options.maxDeliveryBytes ?? 5 * 1024 * 1024;
+  if (!Number.isInteger(maxTokenAgeSeconds) || maxTokenAgeSeconds <= 0) {
+    throw new FlagsConfigurationError('webhook.maxTokenAgeSeconds must be a whole number above 0.');
+  }
+  if (!Number.isInteger(maxDeliveryBytes) || maxDeliveryBytes <= 0) {
+    throw new FlagsConfigurationError('webhook.maxDeliveryBytes must be a whole number above 0.');
+  }
+  return {
+    keys,
+    audience: options.audience,
+    ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
+    maxTokenAgeSeconds,
+    clockSkewSeconds: 30,
+    maxDeliveryBytes,
+  };
+}

@@ -1,0 +1,24 @@
+import { type CliIo, nodeFiles } from '../../lib/cli/io';
+
+/** An IO for calling commands directly: real files, captured output, a fixed clock. */
+export interface CapturedIo extends CliIo {
+  out: string;
+  err: string;
+}
+
+export function captureIo(stdin: string | Buffer = '', now = 1_800_000_000): CapturedIo {
+  const io: CapturedIo = {
+    ...nodeFiles,
+    out: '',
+    err: '',
+    readStdin: async () => Buffer.from(stdin),
+    stdout: (text) => {
+      io.out += text;
+    },
+    stderr: (text) => {
+      io.err += text;
+    },
+    nowSeconds: () => now,
+  };
+  return io;
+}
