@@ -5,13 +5,17 @@ import { FlagsModule } from '../../lib';
 import { appDir } from './app-dir';
 import { databaseOptions } from './database-options';
 import { FlagsController } from './flags.controller';
+import { webhookOptions } from './webhook-options';
 
 const FLAG_FILE = join(appDir(), 'flags.json');
 
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({ useFactory: () => databaseOptions() }),
-    FlagsModule.forRoot({ seed: FLAG_FILE, bootstrap: FLAG_FILE, isGlobal: true }),
+    FlagsModule.forRootAsync({
+      isGlobal: true,
+      useFactory: () => ({ seed: FLAG_FILE, bootstrap: FLAG_FILE, webhook: webhookOptions() }),
+    }),
   ],
   controllers: [FlagsController],
 })

@@ -8,7 +8,8 @@ import { appDir } from './app-dir';
 
 async function main(): Promise<void> {
   mkdirSync(join(appDir(), 'data'), { recursive: true });
-  const app = await NestFactory.create(AppModule);
+  // rawBody: signed flag deliveries are verified against the exact bytes received.
+  const app = await NestFactory.create(AppModule, { rawBody: true });
   app.enableShutdownHooks();
   const port = Number(process.env.PORT ?? 3000);
   await app.listen(port);

@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import jwt from 'jsonwebtoken';
+import { bodySha256 } from '../../lib';
 import { AppModule } from '../../example-app/src/app.module';
 
 describe('example app on SQLite', () => {
@@ -15,7 +19,7 @@ describe('example app on SQLite', () => {
     process.env.SQLITE_FILE = join(dir, 'flags.sqlite');
     delete process.env.DATABASE_URL;
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
+    app = moduleRef.createNestApplication({ rawBody: true, logger: false });
     await app.init();
   });
 
@@ -80,5 +84,45 @@ describe('example app on SQLite', () => {
       flags: { revision: 1, source: 'store' },
       store: { reachable: true },
     });
+  });
+
+  it('takes a delivery signed with the development key and serves it at once', async () => {
+    const body = JSON.stringify({
+      kind: 'patch',
+      revision: 2,
+      baseRevision: 1,
+      upsert: {
+        'beta-dashboard': {
+          state: 'DISABLED',
+          variants: { on: true, off: false },
+          defaultVariant: 'on',
+        },
+      },
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const key = readFileSync(join(__dirname, '../../example-app/keys/dev-private.pem'), 'utf8');
+    const token = jwt.sign(
+      {
+        aud: 'example-app',
+        iat: now,
+        exp: now + 60,
+        jti: randomUUID(),
+        body_sha256: bodySha256(body),
+        sub: 'test',
+      },
+      key,
+      { algorithm: 'ES256', keyid: 'es256' },
+    );
+    await request(app.getHttpServer())
+      .post('/_flags/deliveries')
+      .set({ 'content-type': 'application/json', authorization: `Bearer ${token}` })
+      .send(body)
+      .expect(200, { status: 'applied', revision: 2, changed: ['beta-dashboard'] });
+    const after = await request(app.getHttpServer())
+      .get('/')
+      .set({ 'x-plan': 'premium' })
+      .expect(200);
+    expect(after.body.revision).toBe(2);
+    expect(after.body.flags['beta-dashboard']).toMatchObject({ value: null, reason: 'DISABLED' });
   });
 });
