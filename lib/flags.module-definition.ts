@@ -5,20 +5,19 @@ import { flagStoreProvider } from './store/flag-store.provider';
 import { flagsWebhookController } from './controllers/flags-webhook.controller';
 
 /** @internal */
-export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
-  new ConfigurableModuleBuilder<FlagsModuleOptions>({
-    moduleName: 'Flags',
-    optionsInjectionToken: FLAGS_MODULE_OPTIONS,
-  })
-    .setClassMethodName('forRoot')
-    .setExtras<FlagsModuleExtras>({ isGlobal: false }, (definition, extras) => ({
-      ...definition,
-      global: extras.isGlobal,
-      // The DataSource's name must be known before async options resolve: it picks what to inject.
-      providers: [
-        ...(definition.providers ?? []),
-        flagStoreProvider(FLAGS_MODULE_OPTIONS, extras.dataSourceName),
-      ],
-      controllers: [flagsWebhookController(extras.webhookPath ?? '/_flags')],
-    }))
-    .build();
+export const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<FlagsModuleOptions>({
+  moduleName: 'Flags',
+  optionsInjectionToken: FLAGS_MODULE_OPTIONS,
+})
+  .setClassMethodName('forRoot')
+  .setExtras<FlagsModuleExtras>({ isGlobal: false }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal,
+    // The DataSource's name must be known before async options resolve: it picks what to inject.
+    providers: [
+      ...(definition.providers ?? []),
+      flagStoreProvider(FLAGS_MODULE_OPTIONS, extras.dataSourceName),
+    ],
+    controllers: [flagsWebhookController(extras.webhookPath ?? '/_flags')],
+  }))
+  .build();

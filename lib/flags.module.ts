@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { FlagCache } from './cache/flag-cache';
 import { FlagService } from './flag.service';
-import { RESOLVED_FLAGS_OPTIONS } from './flags.constants';
-import { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } from './flags.module-definition';
+import { FLAGS_MODULE_OPTIONS, RESOLVED_FLAGS_OPTIONS } from './flags.constants';
+import { ConfigurableModuleClass } from './flags.module-definition';
 import { type FlagsModuleOptions, resolveFlagsModuleOptions } from './flags-module-options';
 import { FlagStore } from './store/flag-store';
 import { DeliveryApplier } from './sync/delivery-applier';
@@ -23,7 +23,7 @@ import { SnapshotLoader } from './sync/snapshot-loader';
     {
       provide: RESOLVED_FLAGS_OPTIONS,
       useFactory: (options: FlagsModuleOptions) => resolveFlagsModuleOptions(options),
-      inject: [MODULE_OPTIONS_TOKEN],
+      inject: [FLAGS_MODULE_OPTIONS],
     },
     FlagCache,
     SnapshotLoader,

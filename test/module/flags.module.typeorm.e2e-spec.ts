@@ -5,13 +5,8 @@ import { type LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import {
-  FLAG_ENTITIES,
-  FLAG_MIGRATIONS,
-  FlagService,
-  FlagsConfigurationError,
-  FlagsModule,
-} from '../../lib';
+import { FlagService, FlagsConfigurationError, FlagsModule } from '../../lib';
+import { sqliteTypeOrm } from '../support/sqlite-typeorm';
 import { BOOTSTRAP_FLAGS, STORE_FLAGS } from './flags-fixtures';
 
 class RecordingLogger implements LoggerService {
@@ -38,12 +33,7 @@ describe('FlagsModule on a TypeORM DataSource (SQLite)', () => {
     const logger = new RecordingLogger();
     const moduleRef = await Test.createTestingModule({
       imports: [
-        TypeOrmModule.forRoot({
-          type: 'better-sqlite3',
-          database: join(dir, 'app.sqlite'),
-          entities: [...FLAG_ENTITIES],
-          migrations: [...FLAG_MIGRATIONS],
-        }),
+        TypeOrmModule.forRoot(sqliteTypeOrm(dir)),
         FlagsModule.forRoot({ bootstrap: BOOTSTRAP_FLAGS, retryIntervalMs: 20 }),
       ],
     }).compile();
@@ -69,14 +59,7 @@ describe('FlagsModule on a TypeORM DataSource (SQLite)', () => {
   it('uses a named DataSource', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
-        TypeOrmModule.forRoot({
-          name: 'flags',
-          type: 'better-sqlite3',
-          database: join(dir, 'flags.sqlite'),
-          entities: [...FLAG_ENTITIES],
-          migrations: [...FLAG_MIGRATIONS],
-          migrationsRun: true,
-        }),
+        TypeOrmModule.forRoot(sqliteTypeOrm(dir, { name: 'flags', migrationsRun: true })),
         FlagsModule.forRoot({ dataSourceName: 'flags', seed: STORE_FLAGS }),
       ],
     }).compile();

@@ -7,15 +7,8 @@ import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import {
-  FLAG_ENTITIES,
-  FLAG_MIGRATIONS,
-  FlagService,
-  FlagStore,
-  FlagsModule,
-  InMemoryFlagStore,
-  bodySha256,
-} from '../../lib';
+import { sqliteTypeOrm } from '../support/sqlite-typeorm';
+import { FlagService, FlagStore, FlagsModule, InMemoryFlagStore, bodySha256 } from '../../lib';
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const PUBLIC_PEM = publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -54,13 +47,7 @@ describe('signed endpoints', () => {
     dir = mkdtempSync(join(tmpdir(), 'webhook-'));
     const moduleRef = await Test.createTestingModule({
       imports: [
-        TypeOrmModule.forRoot({
-          type: 'better-sqlite3',
-          database: join(dir, 'app.sqlite'),
-          entities: [...FLAG_ENTITIES],
-          migrations: [...FLAG_MIGRATIONS],
-          migrationsRun: true,
-        }),
+        TypeOrmModule.forRoot(sqliteTypeOrm(dir, { migrationsRun: true })),
         FlagsModule.forRoot({
           webhook: {
             audience: 'shop',
