@@ -1,0 +1,18 @@
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { FlagsModule, InMemoryFlagStore } from '../../lib';
+import { sqliteTarget } from '../store/database-targets';
+import { describeSignedEndpoints } from './signed-endpoints.suite';
+
+describeSignedEndpoints(sqliteTarget());
+
+describe('signed endpoints without a webhook configuration', () => {
+  it('answer 404, like routes that do not exist', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [FlagsModule.forRoot({ store: new InMemoryFlagStore() })],
+    }).compile();
+    const app = await moduleRef.createNestApplication({ rawBody: true, logger: false }).init();
+    await request(app.getHttpServer()).get('/_flags/state').expect(404);
+    await app.close();
+  });
+});
