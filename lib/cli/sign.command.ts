@@ -1,7 +1,7 @@
 import { type KeyObject, createPrivateKey, randomUUID, sign as signBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { bodySha256 } from '../webhook/verify-token';
-import type { WebhookAlgorithm } from '../webhook/webhook-key';
+import { type WebhookAlgorithm, WebhookKeyError, algorithmOf } from '../webhook/webhook-key';
 import { requiredOption, stringOption } from './args';
 import type { Command } from './command';
 import { CommandError, EXIT_OK, UsageError, printJson, printLines } from './output';
@@ -21,20 +21,15 @@ function readPrivateKey(pem: Buffer, path: string): KeyObject {
 }
 
 /** The algorithm follows the key, with the same limits the application applies. */
-function algorithmOf(key: KeyObject, path: string): SigningAlgorithm {
-  const type = key.asymmetricKeyType;
-  if (type === 'ec') {
-    if (key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
-    throw new CommandError(`${path}: EC keys must be on the P-256 curve (ES256)`);
+function signingAlgorithm(key: KeyObject, path: string): SigningAlgorithm {
+  try {
+    return algorithmOf(key);
+  } catch (error) {
+    if (!(error instanceof WebhookKeyError)) throw error;
+    throw new CommandError(
+      `${path}: ${error.message.replace(/^Webhook key: /, '').replace(/\.$/, '')}`,
+    );
   }
-  if (type === 'rsa') {
-    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048) return 'RS256';
-    throw new CommandError(`${path}: RSA keys must have at least 2048 bits (RS256)`);
-  }
-  if (type === 'ed25519') return 'EdDSA';
-  throw new CommandError(
-    `${path}: ${type ?? 'this'} keys are not supported; use EC P-256, RSA or Ed25519`,
-  );
 }
 
 function parseTtl(text: string | undefined): number {
@@ -106,7 +101,7 @@ body byte for byte (curl --data-binary, not --data).
       throw new UsageError(`cannot read ${keyPath}: ${(error as Error).message}`);
     }
     const key = readPrivateKey(pem, keyPath);
-    const algorithm = algorithmOf(key, keyPath);
+    const algorithm = signingAlgorithm(key, keyPath);
     const body = await io.readStdin();
     const iat = io.nowSeconds();
     const claims = {

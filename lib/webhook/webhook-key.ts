@@ -35,7 +35,13 @@ export class WebhookKeyError extends Error {
   }
 }
 
-function algorithmOf(key: KeyObject): WebhookAlgorithm {
+/**
+ * The one algorithm an asymmetric key (public or private) signs with, within the limits every
+ * side applies: EC P-256 → ES256, RSA of 2048 bits or more → RS256, Ed25519 → EdDSA.
+ * @throws WebhookKeyError for any other key
+ * @internal
+ */
+export function algorithmOf(key: KeyObject): Exclude<WebhookAlgorithm, 'HS256'> {
   const type = key.asymmetricKeyType;
   if (type === 'ec') {
     if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
