@@ -49,6 +49,12 @@ function header(request: WebhookRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** The exact bytes received, which the token's body hash covers. */
+function rawBodyOf(request: WebhookRequest): Buffer {
+  if (request.rawBody === undefined) throw rawBodyMissing();
+  return request.rawBody;
+}
+
 /**
  * The signed endpoints, under `path`. A class per module instance, so two applications in one
  * process can use different paths.
@@ -73,8 +79,7 @@ export function flagsWebhookController(path: string): Type<unknown> {
       const rules = this.rules();
       if (!/^application\/json\b/i.test(header(request, 'content-type') ?? ''))
         throw unsupportedMediaType();
-      const raw = request.rawBody;
-      if (raw === undefined) throw rawBodyMissing();
+      const raw = rawBodyOf(request);
       if (raw.length > rules.maxDeliveryBytes) throw payloadTooLarge(rules.maxDeliveryBytes);
       const token = this.verify(request, raw);
       const parsed = parseDelivery(request.body);
@@ -129,7 +134,8 @@ export function flagsWebhookController(path: string): Type<unknown> {
       @Req() request: WebhookRequest,
       @Body() body: { context?: EvaluationContext; flags?: string[] },
     ) {
-      this.verify(request, request.rawBody ?? '');
+      this.rules();
+      this.verify(request, rawBodyOf(request));
       const flagSet = this.cache.snapshot.flagSet;
       const keys = Array.isArray(body?.flags)
         ? body.flags.filter((key) => typeof key === 'string')
