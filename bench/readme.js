@@ -7,19 +7,24 @@ const path = require('path');
 const { markdown } = require('./report');
 
 const README = path.join(__dirname, 'README.md');
-const START = '<!-- bench:results:start -->';
-const END = '<!-- bench:results:end -->';
 
-async function writeReadme(results) {
+/** Replaces the block between `<!-- name:start -->` and `<!-- name:end -->` with `text`. */
+async function writeBlock(name, text) {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
   const doc = fs.readFileSync(README, 'utf8');
-  const a = doc.indexOf(START);
-  const b = doc.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`${README} has no ${START} ... ${END} block`);
-  let next = `${doc.slice(0, a + START.length)}\n\n${markdown(results)}\n\n${doc.slice(b)}`;
+  const a = doc.indexOf(start);
+  const b = doc.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`${README} has no ${start} ... ${end} block`);
+  let next = `${doc.slice(0, a + start.length)}\n\n${text}\n\n${doc.slice(b)}`;
   const prettier = require('prettier');
   const options = (await prettier.resolveConfig(README)) || {};
   next = await prettier.format(next, { ...options, filepath: README });
   fs.writeFileSync(README, next);
 }
 
-module.exports = { writeReadme };
+async function writeReadme(results) {
+  await writeBlock('bench:results', markdown(results));
+}
+
+module.exports = { writeBlock, writeReadme };

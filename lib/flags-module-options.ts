@@ -38,10 +38,24 @@ export interface FlagsModuleOptions {
    */
   loadTimeoutMs?: number;
   /**
-   * How often a failed load of the store is retried in the background.
+   * How often the store is asked again while it does not answer.
    * @default 1000
    */
   retryIntervalMs?: number;
+  /**
+   * How often each instance reads the store's revision (one indexed single-row read) to pick
+   * up changes another instance received. On PostgreSQL, changes are also announced with
+   * LISTEN/NOTIFY and picked up at once; polling is the safety net.
+   * @default 500
+   */
+  pollIntervalMs?: number;
+  /**
+   * On PostgreSQL, hold one connection of the pool in LISTEN to pick up changes within
+   * milliseconds. Turn it off where LISTEN cannot work, such as behind PgBouncer in transaction
+   * pooling mode: changes then arrive within `pollIntervalMs`.
+   * @default true
+   */
+  listen?: boolean;
   /**
    * The signed endpoints the control plane calls (docs/protocol.md). Without this option they
    * answer 404.
@@ -75,6 +89,8 @@ export interface ResolvedFlagsModuleOptions {
   seed?: string | FlagSetDocument;
   loadTimeoutMs: number;
   retryIntervalMs: number;
+  pollIntervalMs: number;
+  listen: boolean;
   webhook?: WebhookRules;
 }
 
@@ -118,6 +134,8 @@ export function resolveFlagsModuleOptions(
     seed: options.seed,
     loadTimeoutMs: positiveInteger('loadTimeoutMs', options.loadTimeoutMs, 5000),
     retryIntervalMs: positiveInteger('retryIntervalMs', options.retryIntervalMs, 1000),
+    pollIntervalMs: positiveInteger('pollIntervalMs', options.pollIntervalMs, 500),
+    listen: options.listen !== false,
     ...(options.webhook === undefined ? {} : { webhook: resolveWebhookRules(options.webhook) }),
   };
 }

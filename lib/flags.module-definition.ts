@@ -1,8 +1,11 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { FLAGS_MODULE_OPTIONS } from './flags.constants';
+import { FLAGS_MODULE_OPTIONS, WEBHOOK_PATH } from './flags.constants';
 import type { FlagsModuleExtras, FlagsModuleOptions } from './flags-module-options';
 import { flagStoreProvider } from './store/flag-store.provider';
 import { flagsWebhookController } from './controllers/flags-webhook.controller';
+import { WebhookBodyErrors } from './controllers/webhook-body-errors';
+
+const DEFAULT_WEBHOOK_PATH = '/_flags';
 
 /** @internal */
 export const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<FlagsModuleOptions>({
@@ -17,7 +20,9 @@ export const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<FlagsMo
     providers: [
       ...(definition.providers ?? []),
       flagStoreProvider(FLAGS_MODULE_OPTIONS, extras.dataSourceName),
+      { provide: WEBHOOK_PATH, useValue: extras.webhookPath ?? DEFAULT_WEBHOOK_PATH },
+      WebhookBodyErrors,
     ],
-    controllers: [flagsWebhookController(extras.webhookPath ?? '/_flags')],
+    controllers: [flagsWebhookController(extras.webhookPath ?? DEFAULT_WEBHOOK_PATH)],
   }))
   .build();

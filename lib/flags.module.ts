@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
 import { FlagCache } from './cache/flag-cache';
 import { FlagService } from './flag.service';
+import { FlagsHealthIndicator } from './health/flags-health.indicator';
 import { FLAGS_MODULE_OPTIONS, RESOLVED_FLAGS_OPTIONS } from './flags.constants';
 import { ConfigurableModuleClass } from './flags.module-definition';
 import { type FlagsModuleOptions, resolveFlagsModuleOptions } from './flags-module-options';
 import { FlagStore } from './store/flag-store';
 import { DeliveryApplier } from './sync/delivery-applier';
+import { FlagRefresher } from './sync/flag-refresher';
 import { SnapshotLoader } from './sync/snapshot-loader';
+import { StoreReachability } from './sync/store-reachability';
 
 /**
  * Feature flags for the application: definitions in its own database, evaluated from memory.
@@ -26,10 +29,13 @@ import { SnapshotLoader } from './sync/snapshot-loader';
       inject: [FLAGS_MODULE_OPTIONS],
     },
     FlagCache,
+    StoreReachability,
     SnapshotLoader,
+    FlagRefresher,
     DeliveryApplier,
     FlagService,
+    FlagsHealthIndicator,
   ],
-  exports: [FlagService, FlagStore],
+  exports: [FlagService, FlagStore, FlagsHealthIndicator],
 })
 export class FlagsModule extends ConfigurableModuleClass {}

@@ -1,6 +1,7 @@
 export * from './evaluation';
 export { FlagsModule } from './flags.module';
 export { FlagService } from './flag.service';
+export { FlagsHealthIndicator, type FlagsHealth } from './health/flags-health.indicator';
 export type { FlagsModuleExtras, FlagsModuleOptions } from './flags-module-options';
 export { FlagsConfigurationError } from './flags-configuration.error';
 export type { WebhookOptions } from './webhook/webhook-options';
@@ -14,6 +15,7 @@ export {
   FlagStore,
   type ApplyOutcome,
   type ChangeRecord,
+  type DeliveryRecord,
   type FlagSetChange,
   type StoredDefinition,
   type StoredFlagSet,
@@ -22,6 +24,7 @@ export {
 export { TypeOrmFlagStore } from './store/typeorm-flag.store';
 export { InMemoryFlagStore } from './store/in-memory-flag.store';
 export { FlagTablesMissingError } from './store/flag-tables-missing.error';
+export { InvalidChangeError } from './store/invalid-change.error';
 export { FLAG_ENTITIES } from './entities';
 // migrations/ sits beside lib/ so hosts can point TypeORM's CLI at it; the build emits both.
 export { FLAG_MIGRATIONS } from '../migrations';

@@ -1,10 +1,13 @@
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FlagsModule } from '../../lib';
 import { appDir } from './app-dir';
+import { DatabaseConnector } from './database-connector';
 import { databaseOptions } from './database-options';
 import { FlagsController } from './flags.controller';
+import { HealthController } from './health.controller';
 import { webhookOptions } from './webhook-options';
 
 const FLAG_FILE = join(appDir(), 'flags.json');
@@ -12,11 +15,22 @@ const FLAG_FILE = join(appDir(), 'flags.json');
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({ useFactory: () => databaseOptions() }),
+    TerminusModule.forRoot(),
     FlagsModule.forRootAsync({
       isGlobal: true,
-      useFactory: () => ({ seed: FLAG_FILE, bootstrap: FLAG_FILE, webhook: webhookOptions() }),
+      useFactory: () => ({
+        seed: FLAG_FILE,
+        bootstrap: FLAG_FILE,
+        webhook: webhookOptions(),
+        // How fast other instances pick up a change (see the README's "Every instance").
+        ...(process.env.FLAGS_POLL_INTERVAL_MS
+          ? { pollIntervalMs: Number(process.env.FLAGS_POLL_INTERVAL_MS) }
+          : {}),
+        listen: process.env.FLAGS_LISTEN !== 'false',
+      }),
     }),
   ],
-  controllers: [FlagsController],
+  controllers: [FlagsController, HealthController],
+  providers: [DatabaseConnector],
 })
 export class AppModule {}

@@ -5,7 +5,7 @@ import { appDir } from './app-dir';
 
 /**
  * SQLite in a local file by default; DATABASE_URL=postgres://… or mysql://… switches database.
- * Migrations run at start, as a host application would run its own.
+ * Migrations run on connecting, as a host application would run its own.
  */
 export function databaseOptions(url = process.env.DATABASE_URL): TypeOrmModuleOptions {
   const common = {
@@ -13,6 +13,8 @@ export function databaseOptions(url = process.env.DATABASE_URL): TypeOrmModuleOp
     migrations: [...FLAG_MIGRATIONS],
     migrationsRun: true,
     synchronize: false,
+    // DatabaseConnector connects in the background: the app starts without its database.
+    manualInitialization: true,
   };
   if (url === undefined || url === '') {
     const file = process.env.SQLITE_FILE ?? join(appDir(), 'data', 'flags.sqlite');

@@ -1,13 +1,10 @@
 import { Controller, Get, Headers } from '@nestjs/common';
-import { FlagService, FlagStore } from '../../lib';
+import { FlagService } from '../../lib';
 import { requestContext } from './request-context';
 
 @Controller()
 export class FlagsController {
-  constructor(
-    private readonly flags: FlagService,
-    private readonly store: FlagStore,
-  ) {}
+  constructor(private readonly flags: FlagService) {}
 
   /** Every flag for the caller: value, variant and why. */
   @Get()
@@ -35,27 +32,6 @@ export class FlagsController {
       variant,
       reason,
       uploadLimitMb: this.flags.getNumber('upload-limit-mb', 10, context),
-    };
-  }
-
-  /** Up, which flags revision is served, and whether the store answers right now. */
-  @Get('health')
-  async health() {
-    const status = this.flags.status();
-    const storeReachable = await Promise.race([
-      this.store.state().then(
-        () => true,
-        () => false,
-      ),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref()),
-    ]);
-    return {
-      status: storeReachable && status.source === 'store' ? 'up' : 'degraded',
-      flags: { revision: status.revision, source: status.source, loadedAt: status.loadedAt },
-      store: {
-        reachable: storeReachable,
-        ...(status.lastError ? { lastError: status.lastError } : {}),
-      },
     };
   }
 }

@@ -16,6 +16,10 @@ export interface CliIo {
   makeDirectory(path: string): void;
   /** Writes a file that must not exist yet, with exactly the given mode. */
   writeNewFile(path: string, data: string, mode: number): void;
+  /** Sends an HTTP request (the global fetch of Node 20). */
+  fetch(url: string, init: RequestInit): Promise<Response>;
+  /** Waits before a retry. */
+  sleep(ms: number): Promise<void>;
 }
 
 /** The file-system half of the real IO, also used by tests with captured output. @internal */
@@ -53,5 +57,7 @@ export function processIo(): CliIo {
       process.stderr.write(text);
     },
     nowSeconds: () => Math.floor(Date.now() / 1000),
+    fetch: (url, init) => fetch(url, init),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
 }

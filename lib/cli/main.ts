@@ -2,13 +2,23 @@
 import { parseCommandArgs } from './args';
 import type { Command } from './command';
 import { type CliIo, processIo } from './io';
+import { evaluateCommand } from './evaluate.command';
 import { keygenCommand } from './keygen.command';
 import { CommandError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, printError } from './output';
+import { pushCommand } from './push.command';
 import { signCommand } from './sign.command';
+import { stateCommand } from './state.command';
 import { validateCommand } from './validate.command';
 
 /** Every command, in the order the help lists them. @internal */
-export const COMMANDS: readonly Command[] = [keygenCommand, validateCommand, signCommand];
+export const COMMANDS: readonly Command[] = [
+  keygenCommand,
+  validateCommand,
+  signCommand,
+  pushCommand,
+  stateCommand,
+  evaluateCommand,
+];
 
 /** The general help. @internal */
 export function generalHelp(): string {
@@ -24,7 +34,9 @@ ${lines.join('\n')}
 Run "hybrid-flags <command> --help" for a command's options.
 Exit codes: 0 success, 1 refused or invalid, 2 usage error.
 
-Example:
+Examples:
+  hybrid-flags push flags.json --url https://my-app.example.com/_flags --key k.pem --aud my-app
+  hybrid-flags state --expect flags.json --url https://my-app.example.com/_flags --key k.pem --aud my-app
   curl -H "Authorization: Bearer $(hybrid-flags sign --key k.pem --aud my-app < body.json)" \\
        -H 'Content-Type: application/json' --data-binary @body.json \\
        https://my-app.example.com/_flags/deliveries

@@ -1,9 +1,9 @@
 import {
-  Body,
   Controller,
   Get,
   HttpCode,
   Inject,
+  Logger,
   NotFoundException,
   Post,
   Query,
@@ -12,16 +12,18 @@ import {
   type Type,
 } from '@nestjs/common';
 import { FlagCache } from '../cache/flag-cache';
-import { type EvaluationContext, evaluateFlag } from '../evaluation';
+import { evaluateFlag } from '../evaluation';
 import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
 import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
-import { FlagStore } from '../store/flag-store';
+import { FlagStore, type StoredDefinition } from '../store/flag-store';
 import { DeliveryApplier } from '../sync/delivery-applier';
 import { parseDelivery } from '../webhook/delivery';
+import { parseEvaluateRequest } from '../webhook/evaluate-request';
 import { TokenRefusedError } from '../webhook/token-refused.error';
 import { type VerifiedToken, verifyToken } from '../webhook/verify-token';
 import {
   invalidDelivery,
+  invalidRequest,
   invalidToken,
   payloadTooLarge,
   rawBodyMissing,
@@ -44,6 +46,12 @@ interface WebhookResponse {
 const RETRY_AFTER_SECONDS = '5';
 const MAX_AUDIT_PAGE = 1000;
 
+/** The 503 answer, telling the control plane when to retry. */
+function unavailable(response: WebhookResponse) {
+  (response.header ?? response.setHeader)?.call(response, 'Retry-After', RETRY_AFTER_SECONDS);
+  return storeUnavailable();
+}
+
 function header(request: WebhookRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -63,6 +71,8 @@ function rawBodyOf(request: WebhookRequest): Buffer {
 export function flagsWebhookController(path: string): Type<unknown> {
   @Controller(path)
   class FlagsWebhookController {
+    private readonly logger = new Logger('FlagsModule');
+
     constructor(
       @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
       private readonly applier: DeliveryApplier,
@@ -87,25 +97,34 @@ export function flagsWebhookController(path: string): Type<unknown> {
       let outcome;
       try {
         outcome = await this.applier.apply(parsed.delivery, token);
-      } catch {
-        (response.header ?? response.setHeader)?.call(response, 'Retry-After', RETRY_AFTER_SECONDS);
-        throw storeUnavailable();
+      } catch (error) {
+        this.logger.warn(
+          `Delivery of revision ${parsed.delivery.revision} not applied, answered 503: ${(error as Error).message}`,
+        );
+        throw unavailable(response);
       }
       switch (outcome.status) {
+        // An applied delivery recorded its token in its own transaction.
+        case 'applied':
+          return outcome;
+        case 'replayed':
+          throw invalidToken('replayed');
+        // Refused before anything is written, so the database stays byte for byte as it was;
+        // the same body is refused again whatever token carries it.
         case 'invalid':
           throw invalidDelivery(outcome.details);
         case 'conflict':
+          await this.remember(token);
           throw revisionConflict(outcome.currentRevision);
-        case 'replayed':
-          throw invalidToken('replayed');
         default:
+          await this.remember(token);
           return outcome;
       }
     }
 
     @Get('state')
     async state(@Req() request: WebhookRequest) {
-      this.verify(request, '');
+      await this.remember(this.verify(request, ''));
       const snapshot = this.cache.snapshot;
       const instance = {
         revision: snapshot.revision,
@@ -128,22 +147,42 @@ export function flagsWebhookController(path: string): Type<unknown> {
       }
     }
 
+    @Get('definitions')
+    async definitions(
+      @Req() request: WebhookRequest,
+      @Res({ passthrough: true }) response: WebhookResponse,
+    ) {
+      await this.remember(this.verify(request, ''));
+      let stored;
+      try {
+        stored = await this.store.load();
+      } catch {
+        throw unavailable(response);
+      }
+      const parsed = (entries: StoredDefinition[]) =>
+        Object.fromEntries(entries.map(({ key, definition }) => [key, JSON.parse(definition)]));
+      return {
+        revision: stored.revision,
+        checksum: stored.checksum,
+        updatedAt: stored.updatedAt,
+        flags: parsed(stored.flags),
+        $evaluators: parsed(stored.evaluators),
+        ...(stored.metadata === null ? {} : { metadata: JSON.parse(stored.metadata) }),
+      };
+    }
+
     @Post('evaluate')
     @HttpCode(200)
-    evaluate(
-      @Req() request: WebhookRequest,
-      @Body() body: { context?: EvaluationContext; flags?: string[] },
-    ) {
+    async evaluate(@Req() request: WebhookRequest) {
       this.rules();
-      this.verify(request, rawBodyOf(request));
+      const token = this.verify(request, rawBodyOf(request));
+      const question = parseEvaluateRequest(request.body);
+      if (!question.ok) throw invalidRequest(question.errors);
+      await this.remember(token);
+      const { context, flags } = question.request;
       const flagSet = this.cache.snapshot.flagSet;
-      const keys = Array.isArray(body?.flags)
-        ? body.flags.filter((key) => typeof key === 'string')
-        : [...flagSet.keys()];
-      const context =
-        body?.context !== null && typeof body?.context === 'object' ? body.context : {};
       const results = Object.fromEntries(
-        keys.map((key) => {
+        (flags ?? [...flagSet.keys()]).map((key) => {
           const { value, variant, reason, errorCode } = evaluateFlag(flagSet, key, context);
           return [key, { value, variant, reason, ...(errorCode ? { errorCode } : {}) }];
         }),
@@ -154,24 +193,25 @@ export function flagsWebhookController(path: string): Type<unknown> {
     @Get('audit')
     async audit(
       @Req() request: WebhookRequest,
+      @Res({ passthrough: true }) response: WebhookResponse,
       @Query('after') after?: string,
       @Query('limit') limit?: string,
     ) {
-      this.verify(request, '');
+      await this.remember(this.verify(request, ''));
       const from = Number(after ?? 0);
       const size = Math.min(Number(limit ?? 100), MAX_AUDIT_PAGE);
       if (!Number.isInteger(from) || from < 0 || !Number.isInteger(size) || size < 1) {
-        throw invalidDelivery([
+        throw invalidRequest([
           {
             path: '/query',
-            message: 'after is a change id (0 or more), limit a number from 1 to 1000',
+            message: `after is a change id (0 or more), limit a number from 1 to ${MAX_AUDIT_PAGE}`,
           },
         ]);
       }
       try {
         return { changes: await this.store.changes(from, size) };
       } catch {
-        throw storeUnavailable();
+        throw unavailable(response);
       }
     }
 
@@ -179,6 +219,23 @@ export function flagsWebhookController(path: string): Type<unknown> {
       const rules = this.options.webhook;
       if (rules === undefined) throw new NotFoundException();
       return rules;
+    }
+
+    /**
+     * Refuses a token used before. A store that does not answer cannot tell: a request that
+     * changes nothing is then served without the check, as reads stay useful during an outage.
+     */
+    private async remember(token: VerifiedToken): Promise<void> {
+      let first: boolean;
+      try {
+        first = await this.store.rememberDelivery({
+          id: token.jti,
+          expiresAt: new Date(token.acceptedUntil * 1000),
+        });
+      } catch {
+        return;
+      }
+      if (!first) throw invalidToken('replayed');
     }
 
     private verify(request: WebhookRequest, body: Uint8Array | string): VerifiedToken {

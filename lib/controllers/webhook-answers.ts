@@ -16,6 +16,11 @@ export function invalidDelivery(details: ValidationError[]): HttpException {
   return new HttpException({ error: 'invalid_delivery', details }, HttpStatus.BAD_REQUEST);
 }
 
+/** A read endpoint's request is malformed. @internal */
+export function invalidRequest(details: ValidationError[]): HttpException {
+  return new HttpException({ error: 'invalid_request', details }, HttpStatus.BAD_REQUEST);
+}
+
 /** @internal */
 export function revisionConflict(currentRevision: number): HttpException {
   return new HttpException({ error: 'revision_conflict', currentRevision }, HttpStatus.CONFLICT);

@@ -35,4 +35,17 @@ export class FlagSet {
   get(key: string): CompiledFlag | undefined {
     return this.flags.get(key);
   }
+
+  /**
+   * A new set with `changed`'s flags added or replacing these, and the `removed` keys gone;
+   * this set is unchanged. `changed` must have been parsed with this set's evaluators and
+   * metadata, as `parseFlagChanges` does.
+   * @internal
+   */
+  withChanges(changed: FlagSet, removed: Iterable<string>): FlagSet {
+    const flags = new Map(this.flags);
+    for (const key of removed) flags.delete(key);
+    for (const [key, flag] of changed.flags) flags.set(key, flag);
+    return new FlagSet(flags, this.metadata, this.compileOptions);
+  }
 }

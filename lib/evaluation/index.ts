@@ -22,3 +22,4 @@ export { FlagSet } from './flag-set';
 export { parseFlagSet, type ParseResult } from './parse-flag-set';
 export type { ParseOptions } from './parse-options';
 export type { ValidationError } from './validation-error';
+export { parseFlagChanges } from './parse-flag-changes';

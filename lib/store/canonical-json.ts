@@ -1,3 +1,13 @@
+/** A number JSON cannot represent (NaN, or Infinity from a literal such as 1e400). @internal */
+export class NonFiniteNumberError extends TypeError {
+  constructor() {
+    super(
+      'a number JSON cannot represent (NaN, or Infinity from a literal such as 1e400): write it within ±1.7e308',
+    );
+    this.name = 'NonFiniteNumberError';
+  }
+}
+
 /**
  * RFC 8785 (JSON Canonicalization Scheme): object keys sorted by UTF-16 code units, no
  * whitespace, numbers and strings serialised as ECMAScript does. Two parties that hold the same
@@ -7,7 +17,7 @@
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && !Number.isFinite(value)) {
-      throw new TypeError('JSON has no representation for NaN or Infinity');
+      throw new NonFiniteNumberError();
     }
     return JSON.stringify(value);
   }

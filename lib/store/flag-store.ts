@@ -26,6 +26,16 @@ export interface StoredFlagSet extends StoreState {
 }
 
 /**
+ * A request the control plane signed (its token's `jti`), remembered so that it is used once.
+ * @publicApi
+ */
+export interface DeliveryRecord {
+  id: string;
+  /** When its token stops being accepted: the id can be forgotten after that. */
+  expiresAt: Date;
+}
+
+/**
  * A change to apply atomically: all of it or none of it.
  * @publicApi
  */
@@ -48,7 +58,7 @@ export interface FlagSetChange {
    * The delivery that carries the change (the token's `jti`): recorded in the same transaction,
    * and a delivery already recorded makes the change `replayed` and changes nothing.
    */
-  delivery?: { id: string; expiresAt: Date };
+  delivery?: DeliveryRecord;
   at: Date;
 }
 
@@ -89,6 +99,29 @@ export abstract class FlagStore {
   abstract load(): Promise<StoredFlagSet>;
   /** Applies a change in one transaction of the store's own. */
   abstract apply(change: FlagSetChange): Promise<ApplyOutcome>;
+  /**
+   * Records a request that changes nothing (a read, or a delivery that was refused) so that its
+   * token cannot be used again: false when the id was recorded before. Ids whose `expiresAt` is
+   * before `at` are forgotten, here and when a change applies.
+   */
+  abstract rememberDelivery(delivery: DeliveryRecord, at?: Date): Promise<boolean>;
   /** The change log, oldest first, entries with an id greater than `afterId`. */
   abstract changes(afterId: number, limit: number): Promise<ChangeRecord[]>;
+  /**
+   * The change log, oldest first, entries of revisions after `revision`: what an instance
+   * serving `revision` lacks. Changes commit in revision order, so no entry older than the
+   * newest one returned can appear later.
+   */
+  abstract changesSince(revision: number, limit: number): Promise<ChangeRecord[]>;
+
+  /**
+   * Calls `onChange` soon after any instance commits a change, where the database can announce
+   * it (PostgreSQL's LISTEN/NOTIFY); also after the announcements may have been missed (a
+   * reconnection). Instances poll `state()` as well, so a store that cannot announce changes
+   * needs nothing here. Returns what stops watching.
+   */
+  watch(onChange: () => void): () => Promise<void> {
+    void onChange;
+    return async () => undefined;
+  }
 }

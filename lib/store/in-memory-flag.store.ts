@@ -2,13 +2,14 @@ import { appliedOutcome, changeEntries, metadataEntry } from './change-entries';
 import {
   type ApplyOutcome,
   type ChangeRecord,
+  type DeliveryRecord,
   type FlagSetChange,
   FlagStore,
   type StoredDefinition,
   type StoredFlagSet,
   type StoreState,
 } from './flag-store';
-import { assertValidChange, assertValidPage } from './validate-change';
+import { assertValidChange, assertValidDelivery, assertValidPage } from './validate-change';
 
 const sorted = (entries: Map<string, string>): StoredDefinition[] =>
   [...entries.keys()].sort().map((key) => ({ key, definition: entries.get(key) as string }));
@@ -28,7 +29,8 @@ export class InMemoryFlagStore extends FlagStore {
   private metadata: string | null = null;
   private readonly flags = new Map<string, string>();
   private readonly evaluators = new Map<string, string>();
-  private readonly deliveries = new Set<string>();
+  /** Delivery ids and when they may be forgotten. */
+  private readonly deliveries = new Map<string, Date>();
   private readonly log: ChangeRecord[] = [];
 
   async state(): Promise<StoreState> {
@@ -62,7 +64,10 @@ export class InMemoryFlagStore extends FlagStore {
     );
     const entries = [...flags, ...evaluators, ...metadataEntry(this.metadata, change.metadata)];
 
-    if (change.delivery !== undefined) this.deliveries.add(change.delivery.id);
+    this.forgetExpiredDeliveries(change.at);
+    if (change.delivery !== undefined) {
+      this.deliveries.set(change.delivery.id, new Date(change.delivery.expiresAt));
+    }
     for (const entry of entries) {
       const target = entry.kind === 'flag' ? this.flags : this.evaluators;
       if (entry.kind === 'metadata') this.metadata = entry.after;
@@ -83,12 +88,35 @@ export class InMemoryFlagStore extends FlagStore {
     return appliedOutcome(entries);
   }
 
+  async rememberDelivery(delivery: DeliveryRecord, at = new Date()): Promise<boolean> {
+    assertValidDelivery(delivery, at);
+    this.forgetExpiredDeliveries(at);
+    if (this.deliveries.has(delivery.id)) return false;
+    this.deliveries.set(delivery.id, new Date(delivery.expiresAt));
+    return true;
+  }
+
   async changes(afterId: number, limit: number): Promise<ChangeRecord[]> {
     assertValidPage(afterId, limit);
+    return this.page((record) => record.id > afterId, limit);
+  }
+
+  async changesSince(revision: number, limit: number): Promise<ChangeRecord[]> {
+    assertValidPage(revision, limit);
+    return this.page((record) => record.revision > revision, limit);
+  }
+
+  private page(wanted: (record: ChangeRecord) => boolean, limit: number): ChangeRecord[] {
     return this.log
-      .filter((record) => record.id > afterId)
+      .filter(wanted)
       .slice(0, limit)
       .map((record) => ({ ...record, at: new Date(record.at) }));
+  }
+
+  private forgetExpiredDeliveries(at: Date): void {
+    for (const [id, expiresAt] of this.deliveries) {
+      if (expiresAt < at) this.deliveries.delete(id);
+    }
   }
 
   private currentState(): StoreState {

@@ -3,6 +3,7 @@ import { FlagTablesMissingError } from './flag-tables-missing.error';
 import {
   type ApplyOutcome,
   type ChangeRecord,
+  type DeliveryRecord,
   type FlagSetChange,
   FlagStore,
   type StoredFlagSet,
@@ -10,14 +11,16 @@ import {
 } from './flag-store';
 import { applyWork } from './sql/apply-work';
 import { runOnBetterSqlite3 } from './sql/better-sqlite3.executor';
+import { rememberDeliveryWork } from './sql/delivery-work';
 import { isMissingTable, isRetryable } from './sql/driver-errors';
+import { PostgresChangeListener } from './sql/postgres-change-listener';
 import { flagTables } from './sql/flag-tables';
 import { type IsolationLevel, runOnQueryRunner } from './sql/query-runner.executor';
 import { changesWork, loadWork, stateWork } from './sql/read-work';
 import type { SqlContext } from './sql/sql-context';
 import { dialectOf, type SqlDialect } from './sql/sql-dialect';
 import type { Work } from './sql/sql-work';
-import { assertValidChange, assertValidPage } from './validate-change';
+import { assertValidChange, assertValidDelivery, assertValidPage } from './validate-change';
 
 type Access = 'single-read' | 'read' | 'write';
 
@@ -61,20 +64,44 @@ export class TypeOrmFlagStore extends FlagStore {
     return this.run('read', (context) => loadWork(context));
   }
 
+  // async: a refused change rejects, it does not throw at the call.
   async apply(change: FlagSetChange): Promise<ApplyOutcome> {
     assertValidChange(change, this.dialect.maxTextBytes);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.run('write', (context) => applyWork(context, change));
-      } catch (error) {
-        if (attempt >= WRITE_ATTEMPTS || !isRetryable(error)) throw error;
-      }
-    }
+    return this.write((context) => applyWork(context, change));
+  }
+
+  async rememberDelivery(delivery: DeliveryRecord, at = new Date()): Promise<boolean> {
+    assertValidDelivery(delivery, at);
+    return this.write((context) => rememberDeliveryWork(context, delivery, at));
   }
 
   async changes(afterId: number, limit: number): Promise<ChangeRecord[]> {
     assertValidPage(afterId, limit);
-    return this.run('single-read', (context) => changesWork(context, afterId, limit));
+    return this.run('single-read', (context) => changesWork(context, { id: afterId }, limit));
+  }
+
+  async changesSince(revision: number, limit: number): Promise<ChangeRecord[]> {
+    assertValidPage(revision, limit);
+    return this.run('single-read', (context) => changesWork(context, { revision }, limit));
+  }
+
+  /** On PostgreSQL, LISTENs on a connection of the DataSource's pool, held until stopped. */
+  override watch(onChange: () => void): () => Promise<void> {
+    if (this.dialect.name !== 'postgres') return super.watch(onChange);
+    const payload = flagTables(this.dataSource, this.dialect).state;
+    const listener = new PostgresChangeListener(this.dataSource, payload, onChange);
+    listener.start();
+    return () => listener.stop();
+  }
+
+  private async write<T>(work: (context: SqlContext) => Work<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.run('write', work);
+      } catch (error) {
+        if (attempt >= WRITE_ATTEMPTS || !isRetryable(error)) throw error;
+      }
+    }
   }
 
   private async run<T>(access: Access, work: (context: SqlContext) => Work<T>): Promise<T> {

@@ -1,8 +1,9 @@
-import type { FlagSetChange, StoredDefinition } from './flag-store';
+import type { DeliveryRecord, FlagSetChange, StoredDefinition } from './flag-store';
+import { InvalidChangeError } from './invalid-change.error';
 import { STORE_LIMITS } from './store-limits';
 
 function invalid(message: string): never {
-  throw new RangeError(`Invalid flag set change: ${message}`);
+  throw new InvalidChangeError(message);
 }
 
 function checkText(what: string, text: unknown, maxBytes: number): void {
@@ -81,11 +82,15 @@ export function assertValidChange(
   checkDefinitions('flag', change.upsertFlags, change.deleteFlags, maxTextBytes);
   checkDefinitions('evaluator', change.upsertEvaluators, change.deleteEvaluators, maxTextBytes);
   if (change.actor !== undefined) checkName('actor', change.actor);
-  if (change.delivery !== undefined) {
-    checkName('delivery id', change.delivery.id);
-    checkInstant('delivery.expiresAt', change.delivery.expiresAt);
-  }
-  checkInstant('at', change.at);
+  if (change.delivery !== undefined) assertValidDelivery(change.delivery, change.at);
+  else checkInstant('at', change.at);
+}
+
+/** Refuses a delivery record no store could hold. @internal */
+export function assertValidDelivery(delivery: DeliveryRecord, at: Date): void {
+  checkName('delivery id', delivery.id);
+  checkInstant('delivery.expiresAt', delivery.expiresAt);
+  checkInstant('at', at);
 }
 
 /** Refuses a change-log page request that is not two non-negative integers. @internal */

@@ -14,7 +14,7 @@ const flag = (on: boolean, targeting?: unknown) => ({
 let counter = 0;
 const sender = (sub?: string) => ({
   jti: `jti-${++counter}`,
-  exp: 2_000_000_000,
+  acceptedUntil: 2_000_000_000,
   ...(sub ? { sub } : {}),
 });
 

@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { FlagCache } from '../cache/flag-cache';
 import { parseFlagSet } from '../evaluation';
-import { FlagStore, type StoredDefinition, type StoredFlagSet } from '../store/flag-store';
+import { NonFiniteNumberError } from '../store/canonical-json';
+import {
+  type ApplyOutcome,
+  type FlagSetChange,
+  FlagStore,
+  type StoredDefinition,
+  type StoredFlagSet,
+} from '../store/flag-store';
+import { InvalidChangeError } from '../store/invalid-change.error';
 import type { Delivery } from '../webhook/delivery';
 import type { DeliveryOutcome } from './delivery-outcome';
 import type { FlagSetDocument } from './flag-set-document';
@@ -14,8 +22,8 @@ const SNAPSHOT_ATTEMPTS = 3;
 export interface DeliverySender {
   jti: string;
   sub?: string;
-  /** When the token expires (seconds): the delivery id is remembered until then. */
-  exp: number;
+  /** The last second the token is accepted: the delivery id is remembered until then. */
+  acceptedUntil: number;
 }
 
 function parsedDefinitions(entries: StoredDefinition[]): Record<string, unknown> {
@@ -83,15 +91,31 @@ export class DeliveryApplier {
     const document = resultingDocument(current, delivery);
     const parsed = parseFlagSet(document);
     if (!parsed.ok) return { status: 'invalid', details: parsed.errors };
-    const change = planSnapshot(current, document, delivery.revision, {
-      ...(sender.sub === undefined ? {} : { actor: sender.sub }),
-      delivery: { id: sender.jti, expiresAt: new Date(sender.exp * 1000) },
-      at,
-    });
-    const outcome = await this.store.apply(change);
+    let change: FlagSetChange;
+    let outcome: ApplyOutcome;
+    try {
+      change = planSnapshot(current, document, delivery.revision, {
+        ...(sender.sub === undefined ? {} : { actor: sender.sub }),
+        delivery: { id: sender.jti, expiresAt: new Date(sender.acceptedUntil * 1000) },
+        at,
+      });
+      outcome = await this.store.apply(change);
+    } catch (error) {
+      // What the engine accepts but no store can hold (a key too long for its column, a number
+      // JSON cannot represent): refused like any invalid delivery, since a retry cannot help.
+      if (error instanceof InvalidChangeError || error instanceof NonFiniteNumberError) {
+        return { status: 'invalid', details: [{ path: '', message: error.message }] };
+      }
+      throw error;
+    }
     if (outcome.status === 'replayed') return outcome;
-    if (outcome.status === 'conflict')
+    if (outcome.status === 'conflict') {
+      // Another writer moved past this delivery meanwhile: it is late, not conflicting.
+      if (outcome.currentRevision >= delivery.revision) {
+        return { status: 'unchanged', revision: outcome.currentRevision };
+      }
       return { status: 'conflict', currentRevision: outcome.currentRevision };
+    }
     this.cache.swap({
       flagSet: parsed.flagSet,
       source: 'store',

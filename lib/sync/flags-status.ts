@@ -13,6 +13,13 @@ export interface FlagsStatus {
   loadedAt: Date;
   /** Whether the last read of the store succeeded. */
   storeReachable: boolean;
+  /**
+   * When the store last answered (null before it ever did): how fresh the served flags are
+   * known to be. During an outage the flags are served unchanged, aging from this instant.
+   */
+  lastCheckedAt: Date | null;
+  /** True while serving anything but the store's flags, or while the store does not answer. */
+  degraded: boolean;
   /** Why the last read failed, when it did. */
   lastError?: string;
 }

@@ -1,10 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { FlagCache } from '../cache/flag-cache';
 import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
 import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
@@ -14,43 +8,75 @@ import { flagSetFromStore } from './flag-set-from-store';
 import type { FlagsStatus } from './flags-status';
 import { planSnapshot } from './plan-snapshot';
 import { readFlagFile } from './read-flag-file';
+import { StoreReachability } from './store-reachability';
+import { withTimeout } from './with-timeout';
+
+/** How often startup tries the store again within `loadTimeoutMs`. */
+const BOOT_RETRY_MS = 50;
 
 /**
  * Loads the store's flags into the cache at startup, holding the application back until they
- * are loaded or `loadTimeoutMs` has passed; then serves the bootstrap flags and keeps retrying
- * in the background. Logs once per change of state, never once per attempt.
+ * are loaded or `loadTimeoutMs` has passed, then serving the bootstrap flags; FlagRefresher
+ * goes on from there.
  * @internal
  */
 @Injectable()
-export class SnapshotLoader implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SnapshotLoader implements OnApplicationBootstrap {
   private readonly logger = new Logger('FlagsModule');
-  private retryTimer?: NodeJS.Timeout;
-  private stopped = false;
-  private reachable = false;
-  private lastError?: string;
   private seed?: FlagSetDocument;
+  private loading?: Promise<boolean>;
   private markReady!: () => void;
+  private markBooted!: () => void;
   /** Settles when the store's flags are served for the first time. */
   readonly ready: Promise<void> = new Promise((resolve) => (this.markReady = resolve));
+  /** Settles when startup no longer waits for the store. */
+  readonly booted: Promise<void> = new Promise((resolve) => (this.markBooted = resolve));
 
   constructor(
     @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
     private readonly store: FlagStore,
     private readonly cache: FlagCache,
+    private readonly reachability: StoreReachability,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.boot();
+    } finally {
+      this.markBooted();
+    }
+  }
+
+  status(): FlagsStatus {
+    const { source, revision, checksum, loadedAt } = this.cache.snapshot;
+    const reachable = this.reachability.reachable;
+    const lastError = this.reachability.lastError;
+    return {
+      source,
+      revision,
+      checksum,
+      loadedAt,
+      storeReachable: reachable,
+      lastCheckedAt: this.reachability.lastCheckedAt,
+      degraded: source !== 'store' || !reachable,
+      ...(lastError === undefined ? {} : { lastError }),
+    };
+  }
+
+  /**
+   * Reads the whole store and serves its flags; false when the store could not be read. Calls
+   * made while a load runs share it.
+   */
+  loadOnce(): Promise<boolean> {
+    this.loading ??= this.load().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  private async boot(): Promise<void> {
     const { bootstrap, seed, loadTimeoutMs } = this.options;
     const fallback = bootstrap === undefined ? undefined : readFlagFile('bootstrap', bootstrap);
     this.seed = seed === undefined ? undefined : readFlagFile('seed', seed).document;
-    const loading = this.loadOnce();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), loadTimeoutMs);
-    });
-    const first = await Promise.race([loading, timedOut]);
-    clearTimeout(timer);
-    if (first === true) return;
+    if (await this.loadWithin(loadTimeoutMs)) return;
     if (fallback !== undefined) {
       this.cache.swap({
         flagSet: fallback.flagSet,
@@ -67,45 +93,60 @@ export class SnapshotLoader implements OnApplicationBootstrap, OnApplicationShut
         'No flags loaded yet: evaluations serve their code defaults until the store answers.',
       );
     }
-    if (first === false) this.scheduleRetry();
-    else void loading.then((loaded) => loaded || this.scheduleRetry());
   }
 
-  onApplicationShutdown(): void {
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
-  }
-
-  status(): FlagsStatus {
-    const { source, revision, checksum, loadedAt } = this.cache.snapshot;
-    return {
-      source,
-      revision,
-      checksum,
-      loadedAt,
-      storeReachable: this.reachable,
-      ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
-    };
-  }
-
-  /** Reads the store and serves its flags; false when the store could not be read. */
-  async loadOnce(): Promise<boolean> {
+  /**
+   * Tries to load until it succeeds or `ms` has passed: a database that is still connecting
+   * when the application starts gets the whole window, not one attempt.
+   */
+  private async loadWithin(ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    });
     try {
-      if (this.seed !== undefined) await this.seedEmptyStore(this.seed);
-      const stored = await this.store.load();
-      const taken = this.cache.swap({
-        flagSet: flagSetFromStore(stored),
-        source: 'store',
-        revision: stored.revision,
-        checksum: stored.checksum,
-        loadedAt: new Date(),
-      });
-      this.recovered(stored.revision, taken);
+      while (Date.now() < deadline) {
+        if (await Promise.race([this.loadOnce(), timedOut])) return true;
+        const pause = new Promise<void>((resolve) => setTimeout(resolve, BOOT_RETRY_MS));
+        await Promise.race([pause, timedOut]);
+      }
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async load(): Promise<boolean> {
+    try {
+      await withTimeout(this.readAndServe(), this.options.loadTimeoutMs, 'The store');
       return true;
     } catch (error) {
-      this.failed(error);
+      const served = this.cache.snapshot;
+      this.reachability.failed(
+        error,
+        served.source === 'store'
+          ? `Serving revision ${served.revision} from memory until it answers.`
+          : 'Retrying in the background.',
+      );
       return false;
     }
+  }
+
+  private async readAndServe(): Promise<void> {
+    if (this.seed !== undefined) await this.seedEmptyStore(this.seed);
+    const stored = await this.store.load();
+    const taken = this.cache.swap({
+      flagSet: flagSetFromStore(stored),
+      source: 'store',
+      revision: stored.revision,
+      checksum: stored.checksum,
+      loadedAt: new Date(),
+    });
+    this.reachability.answered(
+      `Serving the store's flags, revision ${stored.revision}${taken ? '' : ' (already newer)'}.`,
+    );
+    this.markReady();
   }
 
   private async seedEmptyStore(seed: FlagSetDocument): Promise<void> {
@@ -123,33 +164,5 @@ export class SnapshotLoader implements OnApplicationBootstrap, OnApplicationShut
         `Seeded the empty store with ${Object.keys(seed.flags).length} flags (revision 1).`,
       );
     }
-  }
-
-  private recovered(revision: number, taken: boolean): void {
-    if (!this.reachable || this.lastError !== undefined) {
-      this.logger.log(
-        `Serving the store's flags, revision ${revision}${taken ? '' : ' (already newer)'}.`,
-      );
-    }
-    this.reachable = true;
-    this.lastError = undefined;
-    this.markReady();
-  }
-
-  private failed(error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
-    if (message !== this.lastError) {
-      this.logger.error(`Cannot read the flags from the store: ${message}`);
-    }
-    this.reachable = false;
-    this.lastError = message;
-  }
-
-  private scheduleRetry(): void {
-    if (this.stopped) return;
-    this.retryTimer = setTimeout(() => {
-      void this.loadOnce().then((loaded) => loaded || this.scheduleRetry());
-    }, this.options.retryIntervalMs);
-    this.retryTimer.unref();
   }
 }

@@ -1,5 +1,6 @@
 import { isPlainObject } from '../evaluation/validate-flag';
 import { type ValidationError, pointer } from '../evaluation/validation-error';
+import { STORE_LIMITS } from '../store/store-limits';
 
 /** A delivery that replaces the whole flag set. @publicApi */
 export interface SnapshotDelivery {
@@ -52,6 +53,13 @@ function revisionOf(
     errors.push({
       path: pointer('', field),
       message: `${field} must be a whole number of 0 or more`,
+    });
+    return 0;
+  }
+  if ((value as number) > STORE_LIMITS.maxRevision) {
+    errors.push({
+      path: pointer('', field),
+      message: `${field} must be at most ${STORE_LIMITS.maxRevision}`,
     });
     return 0;
   }

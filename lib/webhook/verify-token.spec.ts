@@ -85,6 +85,7 @@ describe('verifyToken', () => {
         jti: 'delivery-1',
         sub: 'alice',
         exp: NOW + 120,
+        acceptedUntil: NOW + 150,
       });
     }
   });

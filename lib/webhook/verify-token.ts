@@ -20,6 +20,8 @@ export interface VerifiedToken {
   sub?: string;
   iat: number;
   exp: number;
+  /** The last second (`exp` plus the clock skew) at which the token is accepted. */
+  acceptedUntil: number;
   kid?: string;
 }
 
@@ -109,7 +111,7 @@ function checkClaims(
     throw new TokenRefusedError('not_yet_valid');
   if (!sameText(hash, bodySha256(body))) throw new TokenRefusedError('body_mismatch');
   const sub = typeof claims.sub === 'string' && claims.sub !== '' ? claims.sub : undefined;
-  return { jti, iat, exp, ...(sub === undefined ? {} : { sub }) };
+  return { jti, iat, exp, acceptedUntil: exp + skew, ...(sub === undefined ? {} : { sub }) };
 }
 
 /**

@@ -4,6 +4,8 @@ import { type CliIo, nodeFiles } from '../../lib/cli/io';
 export interface CapturedIo extends CliIo {
   out: string;
   err: string;
+  /** Every wait a command asked for, in milliseconds. */
+  sleeps: number[];
 }
 
 export function captureIo(stdin: string | Buffer = '', now = 1_800_000_000): CapturedIo {
@@ -19,6 +21,11 @@ export function captureIo(stdin: string | Buffer = '', now = 1_800_000_000): Cap
       io.err += text;
     },
     nowSeconds: () => now,
+    fetch: (url, init) => fetch(url, init),
+    sleeps: [],
+    sleep: async (ms) => {
+      io.sleeps.push(ms);
+    },
   };
   return io;
 }

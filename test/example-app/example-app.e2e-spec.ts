@@ -80,9 +80,8 @@ describe('example app on SQLite', () => {
   it('answers GET /health with the revision served and the store reachable', async () => {
     const health = await request(app.getHttpServer()).get('/health').expect(200);
     expect(health.body).toMatchObject({
-      status: 'up',
-      flags: { revision: 1, source: 'store' },
-      store: { reachable: true },
+      status: 'ok',
+      details: { flags: { status: 'up', revision: 1, source: 'store', storeReachable: true } },
     });
   });
 

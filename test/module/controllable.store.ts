@@ -1,6 +1,7 @@
 import {
   type ApplyOutcome,
   type ChangeRecord,
+  type DeliveryRecord,
   type FlagSetChange,
   FlagStore,
   InMemoryFlagStore,
@@ -34,7 +35,15 @@ export class ControllableStore extends FlagStore {
     return this.gate(() => this.inner.apply(change));
   }
 
+  rememberDelivery(delivery: DeliveryRecord, at?: Date): Promise<boolean> {
+    return this.gate(() => this.inner.rememberDelivery(delivery, at));
+  }
+
   changes(afterId: number, limit: number): Promise<ChangeRecord[]> {
     return this.gate(() => this.inner.changes(afterId, limit));
+  }
+
+  changesSince(revision: number, limit: number): Promise<ChangeRecord[]> {
+    return this.gate(() => this.inner.changesSince(revision, limit));
   }
 }

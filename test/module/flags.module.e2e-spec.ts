@@ -62,7 +62,12 @@ describe('FlagsModule', () => {
   it('serves the bootstrap flags when the store is down, then the store flags once it answers', async () => {
     const store = await seededStore();
     store.mode = 'down';
-    const { app, flags } = await start({ store, bootstrap: BOOTSTRAP_FLAGS, retryIntervalMs: 20 });
+    const { app, flags } = await start({
+      store,
+      bootstrap: BOOTSTRAP_FLAGS,
+      loadTimeoutMs: 100,
+      retryIntervalMs: 20,
+    });
     expect(flags.status()).toMatchObject({
       source: 'bootstrap',
       storeReachable: false,

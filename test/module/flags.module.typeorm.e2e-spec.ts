@@ -34,7 +34,11 @@ describe('FlagsModule on a TypeORM DataSource (SQLite)', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         TypeOrmModule.forRoot(sqliteTypeOrm(dir)),
-        FlagsModule.forRoot({ bootstrap: BOOTSTRAP_FLAGS, retryIntervalMs: 20 }),
+        FlagsModule.forRoot({
+          bootstrap: BOOTSTRAP_FLAGS,
+          loadTimeoutMs: 100,
+          retryIntervalMs: 20,
+        }),
       ],
     }).compile();
     const app = moduleRef.createNestApplication({ logger });

@@ -265,6 +265,74 @@ export function describeFlagStoreContract(
       expect((await store.load()).flags).toHaveLength(1);
     });
 
+    it('lists the change log after a revision, oldest first, up to a limit', async () => {
+      await store.apply(change(0, { upsertFlags: [flag('a'), flag('b')] }));
+      await store.apply(change(1, { upsertFlags: [flag('a', 'off')], deleteFlags: ['b'] }));
+      await store.apply(change(2, { upsertFlags: [flag('c')] }));
+      const since1 = await store.changesSince(1, 100);
+      expect(since1.map(({ revision, key, after }) => [revision, key, after === null])).toEqual([
+        [2, 'a', false],
+        [2, 'b', true],
+        [3, 'c', false],
+      ]);
+      expect((await store.changesSince(1, 2)).map((record) => record.key)).toEqual(['a', 'b']);
+      await expect(store.changesSince(3, 100)).resolves.toEqual([]);
+      expect(await store.changesSince(0, 100)).toEqual(await store.changes(0, 100));
+    });
+
+    it('remembers a delivery id once, shared with the deliveries that changes carry', async () => {
+      const until = new Date(AT.getTime() + 60_000);
+      await expect(store.rememberDelivery({ id: 'read-1', expiresAt: until }, AT)).resolves.toBe(
+        true,
+      );
+      await expect(store.rememberDelivery({ id: 'read-1', expiresAt: until }, AT)).resolves.toBe(
+        false,
+      );
+      await expect(
+        store.apply(
+          change(0, { upsertFlags: [flag('a')], delivery: { id: 'read-1', expiresAt: until } }),
+        ),
+      ).resolves.toEqual({ status: 'replayed' });
+      await store.apply(
+        change(0, { upsertFlags: [flag('a')], delivery: { id: 'jti-1', expiresAt: until } }),
+      );
+      await expect(store.rememberDelivery({ id: 'jti-1', expiresAt: until }, AT)).resolves.toBe(
+        false,
+      );
+      // Remembering changes no flag, revision or change log.
+      expect((await store.state()).revision).toBe(1);
+      expect(await store.changes(0, 100)).toHaveLength(1);
+    });
+
+    it('forgets delivery ids once their tokens have expired, and only then', async () => {
+      const soon = new Date(AT.getTime() + 1_000);
+      const later = new Date(AT.getTime() + 120_000);
+      await store.rememberDelivery({ id: 'short', expiresAt: soon }, AT);
+      await store.rememberDelivery({ id: 'long', expiresAt: later }, AT);
+      const afterSoon = new Date(soon.getTime() + 1);
+      await expect(
+        store.rememberDelivery({ id: 'long', expiresAt: later }, afterSoon),
+      ).resolves.toBe(false);
+      await expect(
+        store.rememberDelivery({ id: 'short', expiresAt: later }, afterSoon),
+      ).resolves.toBe(true);
+      // An applied change forgets expired ids too.
+      await store.apply(change(0, { upsertFlags: [flag('a')], at: new Date(later.getTime() + 1) }));
+      await expect(
+        store.rememberDelivery({ id: 'long', expiresAt: later }, new Date(later.getTime() + 2)),
+      ).resolves.toBe(true);
+    });
+
+    it('lets exactly one of 10 concurrent rememberings of one delivery id through', async () => {
+      const until = new Date(AT.getTime() + 60_000);
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          store.rememberDelivery({ id: 'same', expiresAt: until }, AT),
+        ),
+      );
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+    });
+
     it('applies nothing of a change that fails part way', async () => {
       await store.apply(change(0, { upsertFlags: [flag('a')], metadata: '{"v":1}' }));
       const before = await snapshotOf(store);
@@ -293,6 +361,9 @@ export function describeFlagStoreContract(
       await refuse({ checksum: 'f'.repeat(65) });
       await refuse({ actor: 'x'.repeat(256) });
       await refuse({ at: new Date(Number.NaN) });
+      await expect(
+        store.rememberDelivery({ id: 'x'.repeat(256), expiresAt: AT }, AT),
+      ).rejects.toThrow(RangeError);
       await expect(store.state()).resolves.toEqual({ revision: 0, checksum: '', updatedAt: null });
     });
   });

@@ -1,32 +1,16 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import type { DatabaseTarget, TestDatabase } from '../store/database-targets';
-import { FlagService, FlagStore, FlagsModule, bodySha256 } from '../../lib';
-
-const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const PUBLIC_PEM = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-
-function token(
-  body: string,
-  overrides: Record<string, unknown> = {},
-  options: jwt.SignOptions = {},
-): string {
-  const now = Math.floor(Date.now() / 1000);
-  const claims = {
-    aud: 'shop',
-    iat: now,
-    exp: now + 60,
-    jti: randomUUID(),
-    body_sha256: bodySha256(body),
-    sub: 'alice',
-    ...overrides,
-  };
-  return jwt.sign(claims, privateKey, { algorithm: 'ES256', keyid: 'cp', ...options });
-}
+import type { DatabaseTarget } from '../store/database-targets';
+import { FlagService, FlagStore } from '../../lib';
+import {
+  PUBLIC_PEM,
+  type SignedApp,
+  databaseRows,
+  postDelivery,
+  startSignedApp,
+  token,
+} from './signed-app';
 
 const flag = (defaultVariant: string) => ({
   state: 'ENABLED',
@@ -42,42 +26,20 @@ const snapshot = (revision: number, flags: Record<string, unknown> = { beta: fla
  */
 export function describeSignedEndpoints(target: DatabaseTarget): void {
   describe(`signed endpoints on ${target.name}`, () => {
+    let signed: SignedApp | undefined;
     let app: INestApplication;
-    let database: TestDatabase;
 
     beforeAll(async () => {
-      database = await target.create();
-      await database.dataSource.runMigrations();
-      const moduleRef = await Test.createTestingModule({
-        imports: [
-          TypeOrmModule.forRootAsync({
-            useFactory: () => ({}),
-            dataSourceFactory: async () => database.dataSource,
-          }),
-          FlagsModule.forRoot({
-            webhook: {
-              audience: 'shop',
-              keys: [{ kid: 'cp', publicKey: PUBLIC_PEM }],
-              maxDeliveryBytes: 4096,
-            },
-          }),
-        ],
-      }).compile();
-      app = moduleRef.createNestApplication({ rawBody: true, logger: false });
-      await app.init();
+      signed = await startSignedApp(target, { maxDeliveryBytes: 4096 });
+      app = signed.app;
     });
 
     afterAll(async () => {
-      await app?.close();
-      await database?.drop();
+      await signed?.close();
     });
 
     const post = (body: string, bearer = token(body), type = 'application/json') =>
-      request(app.getHttpServer())
-        .post('/_flags/deliveries')
-        .set('content-type', type)
-        .set('authorization', `Bearer ${bearer}`)
-        .send(body);
+      postDelivery(app, body, bearer, type);
 
     it('applies a signed snapshot, serves it at once, and reports it', async () => {
       const body = snapshot(1);
@@ -179,10 +141,10 @@ export function describeSignedEndpoints(target: DatabaseTarget): void {
         ['a body altered after signing', good, token(snapshot(51)), 401, 'body_mismatch'],
         ['a missing jti', good, token(good, { jti: undefined }), 401, 'missing_claim:jti'],
       ])('%s', async (_name, body, bearer, status, reason) => {
-        const before = await app.get(FlagStore).load();
+        const before = await databaseRows(signed!);
         const response = await post(body, bearer).expect(status);
         expect(response.body).toEqual({ error: 'invalid_token', reason });
-        expect(await app.get(FlagStore).load()).toEqual(before);
+        expect(await databaseRows(signed!)).toEqual(before);
       });
 
       it.each([
@@ -195,8 +157,26 @@ export function describeSignedEndpoints(target: DatabaseTarget): void {
         ['a __proto__ key', proto, 400, '/flags/x/metadata/__proto__'],
         ['deeply nested targeting', deepBody, 400, '/flags/x/targeting'],
         ['a body that is no delivery', '{"kind":"replace"}', 400, '/kind'],
+        ['a body that is not JSON', '{"kind":"snapshot",', 400, ''],
+        ['a revision past 2^31 - 1', snapshot(2 ** 31), 400, '/revision'],
+        [
+          'a flag key longer than any column',
+          JSON.stringify({
+            kind: 'snapshot',
+            revision: 50,
+            flags: { ['k'.repeat(256)]: flag('on') },
+          }),
+          400,
+          '',
+        ],
+        [
+          'a number JSON cannot represent',
+          '{"kind":"snapshot","revision":50,"flags":{"x":{"state":"ENABLED","variants":{"on":1e400},"defaultVariant":"on"}}}',
+          400,
+          '',
+        ],
       ])('%s', async (_name, body, status, path) => {
-        const before = await app.get(FlagStore).load();
+        const before = await databaseRows(signed!);
         const response = await post(body).expect(status);
         expect(response.body.error).toBe('invalid_delivery');
         expect(
@@ -204,14 +184,14 @@ export function describeSignedEndpoints(target: DatabaseTarget): void {
             .map((detail: { path: string }) => detail.path)
             .some((at: string) => at.startsWith(path)),
         ).toBe(true);
-        expect(await app.get(FlagStore).load()).toEqual(before);
+        expect(await databaseRows(signed!)).toEqual(before);
       });
 
       it('a replayed token', async () => {
         const body = snapshot(60);
         const once = token(body);
         await post(body, once).expect(200);
-        const before = await app.get(FlagStore).load();
+        const before = await databaseRows(signed!);
         await post(
           snapshot(60).replace('60', '61'),
           token(snapshot(61), { jti: jwt.decode(once, { json: true })?.jti }),
@@ -219,7 +199,7 @@ export function describeSignedEndpoints(target: DatabaseTarget): void {
           error: 'invalid_token',
           reason: 'replayed',
         });
-        expect(await app.get(FlagStore).load()).toEqual(before);
+        expect(await databaseRows(signed!)).toEqual(before);
       });
 
       it('a body that is not JSON, or too large', async () => {

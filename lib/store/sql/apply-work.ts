@@ -1,6 +1,7 @@
 import { appliedOutcome, type ChangeEntry, changeEntries, metadataEntry } from '../change-entries';
 import type { ApplyOutcome, FlagSetChange, StoredDefinition } from '../flag-store';
-import { isUniqueViolation } from './driver-errors';
+import { CHANGE_CHANNEL } from './change-channel';
+import { forgetExpiredDeliveries, recordDelivery } from './delivery-work';
 import type { SqlContext } from './sql-context';
 import { batches, query, type Row, type Statement, type Work } from './sql-work';
 import { toUtcText } from './utc-text';
@@ -149,29 +150,16 @@ export function* applyWork(context: SqlContext, change: FlagSetChange): Work<App
   const storedMetadata = state.metadata === null ? null : String(state.metadata);
 
   if (change.delivery !== undefined) {
-    // Checked before the revision: a delivery seen before is `replayed` whatever its base.
-    const seen = yield* query(
-      `SELECT ${q('id')} AS id FROM ${tables.delivery} WHERE ${q('id')} = ?`,
-      [change.delivery.id],
-    );
-    if (seen.length > 0) return refused({ status: 'replayed' });
+    // Checked before the revision: a delivery seen before is `replayed` whatever its base. The
+    // insert's unique key is the backstop for a writer that did not queue on the state row.
+    if (!(yield* recordDelivery(context, change.delivery, at))) {
+      return refused({ status: 'replayed' });
+    }
   }
   if (revision !== change.baseRevision) {
     return refused({ status: 'conflict', currentRevision: revision });
   }
-  if (change.delivery !== undefined) {
-    try {
-      yield* query(
-        `INSERT INTO ${tables.delivery} (${q('id')}, ${q('received_at')}, ${q('expires_at')}) ` +
-          'VALUES (?, ?, ?)',
-        [change.delivery.id, at, toUtcText(change.delivery.expiresAt)],
-      );
-    } catch (error) {
-      // The backstop for a writer that did not queue on the state row.
-      if (isUniqueViolation(error)) return refused({ status: 'replayed' });
-      throw error;
-    }
-  }
+  yield* forgetExpiredDeliveries(context, at);
 
   const flags = yield* writeDefinitions(
     context,
@@ -206,5 +194,9 @@ export function* applyWork(context: SqlContext, change: FlagSetChange): Work<App
       `${q('updated_at')} = ? WHERE ${q('id')} = 1`,
     [change.revision, change.checksum, metadata, at],
   );
+  if (dialect.name === 'postgres') {
+    // Delivered to every listening instance when, and only if, the transaction commits.
+    yield* query('SELECT pg_notify(?, ?)', [CHANGE_CHANNEL, tables.state]);
+  }
   return { value: appliedOutcome(entries), commit: true };
 }

@@ -51,20 +51,21 @@ export function* loadWork(context: SqlContext): Work<StoredFlagSet> {
   };
 }
 
-/** A page of the change log, oldest first. @internal */
+/** A page of the change log, oldest first: after a change id, or after a revision. @internal */
 export function* changesWork(
   { dialect, tables }: SqlContext,
-  afterId: number,
+  after: { id: number } | { revision: number },
   limit: number,
 ): Work<ChangeRecord[]> {
   const q = dialect.quote;
+  const [column, value] = 'id' in after ? ['id', after.id] : ['revision', after.revision];
   const rows = yield* query(
     `SELECT ${q('id')} AS id, ${q('revision')} AS revision, ${q('kind')} AS kind, ` +
       `${q('key')} AS k, ${q('before')} AS before_text, ${q('after')} AS after_text, ` +
       `${q('actor')} AS actor, ${q('delivery_id')} AS delivery_id, ` +
       `${dialect.instantText(q('changed_at'))} AS changed_at ` +
-      `FROM ${tables.change} WHERE ${q('id')} > ? ORDER BY ${q('id')} LIMIT ?`,
-    [afterId, limit],
+      `FROM ${tables.change} WHERE ${q(column)} > ? ORDER BY ${q('id')} LIMIT ?`,
+    [value, limit],
   );
   const records = rows.map((row): ChangeRecord => ({
     id: Number(row.id),

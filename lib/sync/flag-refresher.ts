@@ -1,0 +1,144 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { FlagCache } from '../cache/flag-cache';
+import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
+import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
+import { FlagStore } from '../store/flag-store';
+import { snapshotFromChanges } from './snapshot-from-changes';
+import { SnapshotLoader } from './snapshot-loader';
+import { StoreReachability } from './store-reachability';
+import { withTimeout } from './with-timeout';
+
+/** Change-log entries read for one refresh; a larger change reloads the whole set. */
+const MAX_CHANGES = 500;
+
+/**
+ * Keeps the snapshot this instance serves equal to the store's, whichever instance received
+ * the change: it reads the store's revision every `pollIntervalMs`, and at once when the store
+ * announces a change (PostgreSQL), then loads what changed from the change log, or everything
+ * when the log cannot tell. A failed read keeps the snapshot served; the instance never goes
+ * back to an older revision.
+ * @internal
+ */
+@Injectable()
+export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('FlagsModule');
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  private running?: Promise<void>;
+  private again = false;
+  private unwatch?: () => Promise<void>;
+  private behind = false;
+
+  constructor(
+    @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
+    private readonly store: FlagStore,
+    private readonly cache: FlagCache,
+    private readonly loader: SnapshotLoader,
+    private readonly reachability: StoreReachability,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.loader.booted;
+    if (this.stopped) return;
+    try {
+      if (this.options.listen) this.unwatch = this.store.watch(() => void this.refresh());
+    } catch (error) {
+      this.logger.warn(
+        `Change notifications are off (${(error as Error).message}); polling every ${this.options.pollIntervalMs} ms.`,
+      );
+    }
+    this.schedule();
+  }
+
+  /**
+   * Stops before any shutdown hook runs: the LISTEN connection must be back in the pool before
+   * TypeORM closes it, or closing the pool would wait for it forever.
+   */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.unwatch?.();
+    await this.running;
+  }
+
+  /**
+   * Brings the snapshot up to the store's revision now. A refresh asked for while one runs
+   * runs once more after it, so no announced change is missed.
+   */
+  refresh(): Promise<void> {
+    if (this.running !== undefined) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.check().finally(() => {
+      this.running = undefined;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        void this.refresh();
+      }
+    });
+    return this.running;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    const { pollIntervalMs, retryIntervalMs } = this.options;
+    const delay = this.reachability.reachable ? pollIntervalMs : retryIntervalMs;
+    this.timer = setTimeout(() => {
+      void this.refresh().then(() => this.schedule());
+    }, delay);
+    this.timer.unref();
+  }
+
+  private async check(): Promise<void> {
+    const current = this.cache.snapshot;
+    if (current.source !== 'store') {
+      await this.loader.loadOnce();
+      return;
+    }
+    try {
+      await withTimeout(this.follow(), this.options.loadTimeoutMs, 'The store');
+    } catch (error) {
+      this.reachability.failed(
+        error,
+        `Serving revision ${this.cache.snapshot.revision} from memory until it answers; changes wait.`,
+      );
+    }
+  }
+
+  private async follow(): Promise<void> {
+    const state = await this.store.state();
+    const current = this.cache.snapshot;
+    this.reachability.answered(
+      `The store answers again; serving revision ${current.revision} and following its changes.`,
+    );
+    if (state.revision < current.revision) {
+      if (!this.behind) {
+        this.logger.warn(
+          `The store is at revision ${state.revision}, behind the revision ${current.revision} served (restored from a backup?): serving ${current.revision} until the store moves past it.`,
+        );
+      }
+      this.behind = true;
+      return;
+    }
+    // After the store went back, its revisions after ours may not build on what we serve.
+    const sameHistory = !this.behind;
+    this.behind = false;
+    if (state.revision === current.revision && state.checksum === current.checksum) return;
+    if (state.revision > current.revision && sameHistory) {
+      const records = await this.store.changesSince(current.revision, MAX_CHANGES);
+      const next = snapshotFromChanges(current, state, records, MAX_CHANGES);
+      if (next !== undefined) {
+        this.cache.swap(next);
+        return;
+      }
+    }
+    if (!(await this.loader.loadOnce())) throw new Error(this.reachability.lastError);
+  }
+}
