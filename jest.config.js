@@ -20,9 +20,9 @@ const transpile = '<rootDir>/jest.transform.js';
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/lib', '<rootDir>/test'],
+  roots: ['<rootDir>/lib', '<rootDir>/test', '<rootDir>/example-app'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '\\.db-spec\\.ts$'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.db-spec\\.ts$'],
   transform: { '^.+\\.(t|j|mj)s$': transpile },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],

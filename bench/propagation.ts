@@ -227,7 +227,6 @@ async function main(): Promise<void> {
   const text = markdown(results, reload);
   process.stdout.write(`\n${text}\n`);
   if (process.argv.includes('--write-readme')) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { writeBlock } = require('./readme') as {
       writeBlock(name: string, text: string): Promise<void>;
     };

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { FlagCache } from './cache/flag-cache';
+import { FlagCache, type SnapshotChange } from './cache/flag-cache';
 import {
   type EvaluationContext,
   type EvaluationResult,
@@ -12,13 +12,16 @@ import {
   getObject,
   getString,
 } from './evaluation';
+import { FlagContextStorage } from './request/flag-context.storage';
 import type { FlagsStatus } from './sync/flags-status';
 import { SnapshotLoader } from './sync/snapshot-loader';
 
 /**
  * Evaluates flags for application code. Every method is synchronous, never throws and never
  * touches the database: it reads the in-memory snapshot, so it costs nanoseconds. On any problem
- * (unknown flag, wrong type, store not loaded yet) the default you pass is returned.
+ * (unknown flag, wrong type, store not loaded yet) the default you pass is returned. While a
+ * request is served, its evaluation context (the `requestContext` option) applies to every call;
+ * a context you pass merges over it.
  *
  * @example
  * constructor(private readonly flags: FlagService) {}
@@ -33,31 +36,32 @@ export class FlagService {
   constructor(
     private readonly cache: FlagCache,
     private readonly loader: SnapshotLoader,
+    private readonly ambient: FlagContextStorage,
   ) {}
 
   /** Whether a boolean flag is on; false when it cannot be served. */
   isEnabled(key: string, context?: EvaluationContext): boolean {
-    return getBoolean(this.cache.snapshot.flagSet, key, false, context);
+    return getBoolean(this.cache.snapshot.flagSet, key, false, this.contextOf(context));
   }
 
   /** A boolean flag's value, or `defaultValue`. */
   getBoolean(key: string, defaultValue: boolean, context?: EvaluationContext): boolean {
-    return getBoolean(this.cache.snapshot.flagSet, key, defaultValue, context);
+    return getBoolean(this.cache.snapshot.flagSet, key, defaultValue, this.contextOf(context));
   }
 
   /** A string flag's value, or `defaultValue`. @example flags.getString('checkout-flow', 'classic', ctx) */
   getString(key: string, defaultValue: string, context?: EvaluationContext): string {
-    return getString(this.cache.snapshot.flagSet, key, defaultValue, context);
+    return getString(this.cache.snapshot.flagSet, key, defaultValue, this.contextOf(context));
   }
 
   /** A number flag's value, or `defaultValue`. */
   getNumber(key: string, defaultValue: number, context?: EvaluationContext): number {
-    return getNumber(this.cache.snapshot.flagSet, key, defaultValue, context);
+    return getNumber(this.cache.snapshot.flagSet, key, defaultValue, this.contextOf(context));
   }
 
   /** An object flag's value, or `defaultValue`. The object is shared: do not mutate it. */
   getObject<T extends JsonObject>(key: string, defaultValue: T, context?: EvaluationContext): T {
-    return getObject(this.cache.snapshot.flagSet, key, defaultValue, context);
+    return getObject(this.cache.snapshot.flagSet, key, defaultValue, this.contextOf(context));
   }
 
   /**
@@ -65,12 +69,12 @@ export class FlagService {
    * error. Answers "why does this user see that?".
    */
   evaluate(key: string, context?: EvaluationContext): EvaluationResult<FlagValue | null> {
-    return evaluateFlag(this.cache.snapshot.flagSet, key, context);
+    return evaluateFlag(this.cache.snapshot.flagSet, key, this.contextOf(context));
   }
 
   /** The result of every flag for one context, by key. */
   evaluateAll(context?: EvaluationContext): Record<string, EvaluationResult<FlagValue | null>> {
-    return evaluateAll(this.cache.snapshot.flagSet, context);
+    return evaluateAll(this.cache.snapshot.flagSet, this.contextOf(context));
   }
 
   /** The store revision being served (0 before the store's flags are loaded). */
@@ -86,5 +90,22 @@ export class FlagService {
   /** What is served and whether the store answers. */
   status(): FlagsStatus {
     return this.loader.status();
+  }
+
+  /**
+   * Calls `listener` each time this instance starts serving other flags (a delivery, another
+   * instance's change, the first load), with the keys that may evaluate differently. Returns
+   * what unsubscribes it.
+   * @example const stop = flags.subscribe(({ current, changedKeys }) => log(current.revision, changedKeys));
+   */
+  subscribe(listener: (change: SnapshotChange) => void): () => void {
+    return this.cache.subscribe(listener);
+  }
+
+  /** The request's context (when serving one) with the explicit one merged over it. */
+  private contextOf(explicit: EvaluationContext | undefined): EvaluationContext | undefined {
+    const ambient = this.ambient.current();
+    if (ambient === undefined) return explicit;
+    return explicit === undefined ? ambient : { ...ambient, ...explicit };
   }
 }

@@ -1,4 +1,8 @@
+import type { ExecutionContext, Type } from '@nestjs/common';
+import type { EvaluationContext } from './evaluation';
 import { FlagsConfigurationError } from './flags-configuration.error';
+import type { FlagsBinding } from './flags-binding';
+import type { FeatureFlagGuard } from './guards/feature-flag.guard';
 import type { FlagStore } from './store/flag-store';
 import { type WebhookRules, resolveWebhookRules } from './webhook/webhook-rules';
 import type { WebhookOptions } from './webhook/webhook-options';
@@ -57,11 +61,35 @@ export interface FlagsModuleOptions {
    */
   listen?: boolean;
   /**
+   * How a request becomes an evaluation context, for `@FeatureFlag()`, `@FlagValue()` and every
+   * `FlagService` call made while serving it (an explicit context argument merges over it).
+   * Receives the request (HTTP, GraphQL context's `req`, or a message's data) and the
+   * `ExecutionContext`.
+   * @example (request) => ({ targetingKey: request.user?.id, plan: request.user?.plan })
+   * @default `targetingKey` from `request.user.id` (or `.sub`), plus the `contextHeaders`
+   */
+  // any: the request type is the host's (Express, Fastify, a GraphQL context...).
+  requestContext?: (request: any, context: ExecutionContext) => EvaluationContext;
+  /**
+   * Request headers the default `requestContext` copies into the context: header name (any
+   * case) to attribute name.
+   * @example { 'x-country': 'country', 'x-plan': 'plan' }
+   * @default {}
+   */
+  contextHeaders?: Record<string, string>;
+  /**
    * The signed endpoints the control plane calls (docs/protocol.md). Without this option they
    * answer 404.
    * @default undefined
    */
   webhook?: WebhookOptions;
+  /**
+   * An OpenFeature provider to serve these flags: `new HybridFlagsProvider()` from
+   * `nestjs-hybrid-flags/openfeature`, bound to the module's in-memory flags while it runs.
+   * @example openFeature: provider // the instance also given to OpenFeature.setProvider()
+   * @default undefined
+   */
+  openFeature?: FlagsBinding;
 }
 
 /** Options known before any async factory runs. @publicApi */
@@ -80,6 +108,13 @@ export interface FlagsModuleExtras {
    * @default '/_flags'
    */
   webhookPath?: string;
+  /**
+   * The global guard enforcing `@FeatureFlag()`: a subclass of `FeatureFlagGuard` to change its
+   * behaviour, or `false` to register it yourself (e.g. `@UseGuards(AuthGuard, FeatureFlagGuard)`
+   * where the flag needs the authenticated user, and your authentication guard is not global).
+   * @default FeatureFlagGuard
+   */
+  guard?: Type<FeatureFlagGuard> | false;
 }
 
 /** @internal */
@@ -91,6 +126,8 @@ export interface ResolvedFlagsModuleOptions {
   retryIntervalMs: number;
   pollIntervalMs: number;
   listen: boolean;
+  requestContext?: (request: unknown, context: ExecutionContext) => EvaluationContext;
+  contextHeaders: Readonly<Record<string, string>>;
   webhook?: WebhookRules;
 }
 
@@ -117,6 +154,20 @@ function document(name: string, value: unknown): void {
   }
 }
 
+function contextHeaders(value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  const entries = value !== null && typeof value === 'object' ? Object.entries(value) : undefined;
+  if (entries === undefined || entries.some(([, attribute]) => typeof attribute !== 'string')) {
+    throw new FlagsConfigurationError(
+      "contextHeaders maps header names to attribute names, e.g. { 'x-plan': 'plan' }.",
+    );
+  }
+  // Node lower-cases the header names it receives.
+  return Object.fromEntries(
+    entries.map(([header, attribute]) => [header.toLowerCase(), attribute]),
+  );
+}
+
 /** Applies defaults once and checks every option. @internal */
 export function resolveFlagsModuleOptions(
   options: FlagsModuleOptions = {},
@@ -136,6 +187,8 @@ export function resolveFlagsModuleOptions(
     retryIntervalMs: positiveInteger('retryIntervalMs', options.retryIntervalMs, 1000),
     pollIntervalMs: positiveInteger('pollIntervalMs', options.pollIntervalMs, 500),
     listen: options.listen !== false,
+    ...(options.requestContext === undefined ? {} : { requestContext: options.requestContext }),
+    contextHeaders: contextHeaders(options.contextHeaders),
     ...(options.webhook === undefined ? {} : { webhook: resolveWebhookRules(options.webhook) }),
   };
 }

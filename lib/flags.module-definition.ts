@@ -1,9 +1,12 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { FLAGS_MODULE_OPTIONS, WEBHOOK_PATH } from './flags.constants';
 import type { FlagsModuleExtras, FlagsModuleOptions } from './flags-module-options';
 import { flagStoreProvider } from './store/flag-store.provider';
 import { flagsWebhookController } from './controllers/flags-webhook.controller';
 import { WebhookBodyErrors } from './controllers/webhook-body-errors';
+import { FeatureFlagGuard } from './guards/feature-flag.guard';
+import { FlagContextInterceptor } from './request/flag-context.interceptor';
 
 const DEFAULT_WEBHOOK_PATH = '/_flags';
 
@@ -22,6 +25,11 @@ export const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<FlagsMo
       flagStoreProvider(FLAGS_MODULE_OPTIONS, extras.dataSourceName),
       { provide: WEBHOOK_PATH, useValue: extras.webhookPath ?? DEFAULT_WEBHOOK_PATH },
       WebhookBodyErrors,
+      // The request context is ambient for every handler; @FeatureFlag is enforced everywhere.
+      { provide: APP_INTERCEPTOR, useClass: FlagContextInterceptor },
+      ...(extras.guard === false
+        ? []
+        : [{ provide: APP_GUARD, useClass: extras.guard ?? FeatureFlagGuard }]),
     ],
     controllers: [flagsWebhookController(extras.webhookPath ?? DEFAULT_WEBHOOK_PATH)],
   }))

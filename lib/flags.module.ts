@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { FlagCache } from './cache/flag-cache';
 import { FlagService } from './flag.service';
+import { FlagsBinder } from './flags-binding';
+import { FeatureFlagGuard } from './guards/feature-flag.guard';
+import { FlagContextStorage } from './request/flag-context.storage';
+import { FlagValuePipe } from './request/flag-value.decorator';
+import { RequestContextResolver } from './request/request-context.resolver';
 import { FlagsHealthIndicator } from './health/flags-health.indicator';
 import { FLAGS_MODULE_OPTIONS, RESOLVED_FLAGS_OPTIONS } from './flags.constants';
 import { ConfigurableModuleClass } from './flags.module-definition';
@@ -35,7 +40,19 @@ import { StoreReachability } from './sync/store-reachability';
     DeliveryApplier,
     FlagService,
     FlagsHealthIndicator,
+    FlagsBinder,
+    FlagContextStorage,
+    RequestContextResolver,
+    FeatureFlagGuard,
+    FlagValuePipe,
   ],
-  exports: [FlagService, FlagStore, FlagsHealthIndicator],
+  exports: [
+    FlagService,
+    FlagStore,
+    FlagsHealthIndicator,
+    RequestContextResolver,
+    FeatureFlagGuard,
+    FlagValuePipe,
+  ],
 })
 export class FlagsModule extends ConfigurableModuleClass {}

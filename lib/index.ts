@@ -1,13 +1,24 @@
 export * from './evaluation';
 export { FlagsModule } from './flags.module';
 export { FlagService } from './flag.service';
+export {
+  FeatureFlag,
+  type FeatureFlagOptions,
+  type FeatureFlagRequirement,
+} from './guards/feature-flag.decorator';
+export { FeatureFlagGuard } from './guards/feature-flag.guard';
+export { FlagValue } from './request/flag-value.decorator';
+export { FlagsTestingModule, type FlagsTestingOptions } from './testing/flags-testing.module';
+export { TestingFlags, type TestingFlagValue } from './testing/testing-flags';
 export { FlagsHealthIndicator, type FlagsHealth } from './health/flags-health.indicator';
 export type { FlagsModuleExtras, FlagsModuleOptions } from './flags-module-options';
+export type { FlagsBinding, FlagsSource } from './flags-binding';
 export { FlagsConfigurationError } from './flags-configuration.error';
 export type { WebhookOptions } from './webhook/webhook-options';
 export type { WebhookAlgorithm, WebhookKeyOptions } from './webhook/webhook-key';
 export { bodySha256 } from './webhook/verify-token';
 export type { FlagSnapshot, SnapshotSource } from './cache/flag-snapshot';
+export type { SnapshotChange } from './cache/flag-cache';
 export type { FlagSetDocument } from './sync/flag-set-document';
 export type { FlagsStatus } from './sync/flags-status';
 export { flagSetChecksum } from './store/flag-set-checksum';

@@ -29,7 +29,6 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.le
 
 /** 1,000 copies of the benchmark's scenario B: country in [US, CA] and plan == premium. */
 function flagSet() {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { scenarios } = require('../flags/flagd') as {
     scenarios(): { flags: Record<string, unknown> };
   };

@@ -4,10 +4,13 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FlagsModule } from '../../lib';
 import { appDir } from './app-dir';
+import { CheckoutService } from './checkout.service';
+import { DashboardController } from './dashboard.controller';
 import { DatabaseConnector } from './database-connector';
 import { databaseOptions } from './database-options';
 import { FlagsController } from './flags.controller';
 import { HealthController } from './health.controller';
+import { requestContext } from './request-context';
 import { webhookOptions } from './webhook-options';
 
 const FLAG_FILE = join(appDir(), 'flags.json');
@@ -27,10 +30,13 @@ const FLAG_FILE = join(appDir(), 'flags.json');
           ? { pollIntervalMs: Number(process.env.FLAGS_POLL_INTERVAL_MS) }
           : {}),
         listen: process.env.FLAGS_LISTEN !== 'false',
+        // Who the caller is, for @FeatureFlag, @FlagValue and every FlagService call.
+        requestContext: (request: { headers: Record<string, string> }) =>
+          requestContext(request.headers),
       }),
     }),
   ],
-  controllers: [FlagsController, HealthController],
-  providers: [DatabaseConnector],
+  controllers: [FlagsController, DashboardController, HealthController],
+  providers: [DatabaseConnector, CheckoutService],
 })
 export class AppModule {}

@@ -1,16 +1,21 @@
 import { Controller, Get, Headers } from '@nestjs/common';
-import { FlagService } from '../../lib';
+import { FlagService, FlagValue } from '../../lib';
+import { CheckoutService } from './checkout.service';
 import { requestContext } from './request-context';
 
 @Controller()
 export class FlagsController {
-  constructor(private readonly flags: FlagService) {}
+  constructor(
+    private readonly flags: FlagService,
+    private readonly checkout: CheckoutService,
+  ) {}
 
   /** Every flag for the caller: value, variant and why. */
   @Get()
   all(@Headers() headers: Record<string, string>) {
     const context = requestContext(headers);
-    const results = this.flags.evaluateAll(context);
+    // No context passed: the request's is ambient (the requestContext option in AppModule).
+    const results = this.flags.evaluateAll();
     const flags = Object.fromEntries(
       Object.entries(results).map(([key, { value, variant, reason }]) => [
         key,
@@ -21,17 +26,9 @@ export class FlagsController {
     return { context, revision: this.flags.revision, on, flags };
   }
 
-  /** The checkout flow this caller gets. */
+  /** The checkout flow this caller gets, and its upload limit. */
   @Get('checkout')
-  checkout(@Headers() headers: Record<string, string>) {
-    const context = requestContext(headers);
-    const flow = this.flags.getString('checkout-flow', 'classic', context);
-    const { variant, reason } = this.flags.evaluate('checkout-flow', context);
-    return {
-      flow,
-      variant,
-      reason,
-      uploadLimitMb: this.flags.getNumber('upload-limit-mb', 10, context),
-    };
+  checkoutFlow(@FlagValue('upload-limit-mb', 10) uploadLimitMb: number) {
+    return { ...this.checkout.flow(), uploadLimitMb };
   }
 }

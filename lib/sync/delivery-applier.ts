@@ -116,13 +116,20 @@ export class DeliveryApplier {
       }
       return { status: 'conflict', currentRevision: outcome.currentRevision };
     }
-    this.cache.swap({
-      flagSet: parsed.flagSet,
-      source: 'store',
-      revision: delivery.revision,
-      checksum: change.checksum,
-      loadedAt: at,
-    });
+    // A shared evaluator or the metadata can change any flag; otherwise only those written.
+    const narrow =
+      change.metadata === undefined &&
+      !outcome.changed.some((key) => key.startsWith('$evaluators/'));
+    this.cache.swap(
+      {
+        flagSet: parsed.flagSet,
+        source: 'store',
+        revision: delivery.revision,
+        checksum: change.checksum,
+        loadedAt: at,
+      },
+      narrow ? outcome.changed : undefined,
+    );
     return { status: 'applied', revision: delivery.revision, changed: outcome.changed };
   }
 }

@@ -135,7 +135,7 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
       const records = await this.store.changesSince(current.revision, MAX_CHANGES);
       const next = snapshotFromChanges(current, state, records, MAX_CHANGES);
       if (next !== undefined) {
-        this.cache.swap(next);
+        this.cache.swap(next.snapshot, next.changedKeys);
         return;
       }
     }

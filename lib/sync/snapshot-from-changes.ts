@@ -14,7 +14,7 @@ export function snapshotFromChanges(
   records: readonly ChangeRecord[],
   limit: number,
   at = new Date(),
-): FlagSnapshot | undefined {
+): { snapshot: FlagSnapshot; changedKeys: string[] } | undefined {
   if (records.length >= limit) return undefined;
   const upserts = new Map<string, unknown>();
   const removed = new Set<string>();
@@ -39,10 +39,13 @@ export function snapshotFromChanges(
   const flagSet = parseFlagChanges(current.flagSet, Object.fromEntries(upserts), [...removed]);
   if (flagSet === undefined) return undefined;
   return {
-    flagSet,
-    source: 'store',
-    revision: state.revision,
-    checksum: state.checksum,
-    loadedAt: at,
+    snapshot: {
+      flagSet,
+      source: 'store',
+      revision: state.revision,
+      checksum: state.checksum,
+      loadedAt: at,
+    },
+    changedKeys: [...upserts.keys(), ...removed],
   };
 }

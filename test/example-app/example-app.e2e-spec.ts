@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test, type TestingModule } from '@nestjs/testing';
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -10,7 +11,24 @@ import jwt from 'jsonwebtoken';
 import { bodySha256 } from '../../lib';
 import { AppModule } from '../../example-app/src/app.module';
 
-describe('example app on SQLite', () => {
+const PLATFORMS = [
+  {
+    name: 'Express',
+    create: (moduleRef: TestingModule) =>
+      moduleRef.createNestApplication({ rawBody: true, logger: false }),
+  },
+  {
+    name: 'Fastify',
+    // As main.ts does with HTTP_ADAPTER=fastify.
+    create: (moduleRef: TestingModule) =>
+      moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+        rawBody: true,
+        logger: false,
+      }),
+  },
+];
+
+describe.each(PLATFORMS)('example app on SQLite, $name', (platform) => {
   let app: INestApplication;
   let dir: string;
 
@@ -19,8 +37,9 @@ describe('example app on SQLite', () => {
     process.env.SQLITE_FILE = join(dir, 'flags.sqlite');
     delete process.env.DATABASE_URL;
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication({ rawBody: true, logger: false });
+    app = platform.create(moduleRef);
     await app.init();
+    await (app.getHttpAdapter().getInstance() as { ready?: () => Promise<unknown> }).ready?.();
   });
 
   afterAll(async () => {
@@ -75,6 +94,18 @@ describe('example app on SQLite', () => {
       flows.add(first.body.flow);
     }
     expect([...flows].sort()).toEqual(['classic', 'express', 'one-page']);
+  });
+
+  it('serves GET /beta only to the callers beta-dashboard is on for', async () => {
+    await request(app.getHttpServer())
+      .get('/beta')
+      .set({ 'x-user-id': 'ada', 'x-plan': 'premium' })
+      .expect(200, { dashboard: 'beta', uploadLimitMb: 100 });
+    const free = await request(app.getHttpServer())
+      .get('/beta')
+      .set({ 'x-user-id': 'bob', 'x-plan': 'free' })
+      .expect(404);
+    expect(free.body.message).toBe('Cannot GET /beta');
   });
 
   it('answers GET /health with the revision served and the store reachable', async () => {

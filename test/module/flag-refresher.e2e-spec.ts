@@ -7,11 +7,11 @@ import {
   type FlagsModuleOptions,
   type FlagSetDocument,
   InMemoryFlagStore,
-  flagSetChecksum,
 } from '../../lib';
 import { ControllableStore } from './controllable.store';
 import { STORE_FLAGS } from './flags-fixtures';
 import { sleep, until } from '../support/until';
+import { writeFlagSet } from '../support/write-flag-set';
 
 class RecordingLogger implements LoggerService {
   readonly lines: string[] = [];
@@ -34,31 +34,6 @@ const theme = (defaultVariant: 'dark' | 'light') => ({
   defaultVariant,
 });
 
-/** Writes a whole flag set to the store as another instance's delivery would. */
-async function write(store: InMemoryFlagStore, document: FlagSetDocument): Promise<void> {
-  const current = await store.load();
-  const evaluators = document.$evaluators ?? {};
-  const result = await store.apply({
-    baseRevision: current.revision,
-    revision: current.revision + 1,
-    checksum: flagSetChecksum(document.flags, evaluators),
-    upsertFlags: Object.entries(document.flags).map(([key, value]) => ({
-      key,
-      definition: JSON.stringify(value),
-    })),
-    deleteFlags: current.flags.map((entry) => entry.key).filter((key) => !(key in document.flags)),
-    upsertEvaluators: Object.entries(evaluators).map(([key, value]) => ({
-      key,
-      definition: JSON.stringify(value),
-    })),
-    deleteEvaluators: current.evaluators
-      .map((entry) => entry.key)
-      .filter((key) => !(key in evaluators)),
-    at: new Date(),
-  });
-  if (result.status !== 'applied') throw new Error(`not applied: ${result.status}`);
-}
-
 describe('every instance follows the store', () => {
   const apps: INestApplication[] = [];
 
@@ -77,19 +52,19 @@ describe('every instance follows the store', () => {
 
   it('serves a change written by another instance within the poll interval, from the change log', async () => {
     const store = new ControllableStore();
-    await write(store.inner, STORE_FLAGS);
+    await writeFlagSet(store.inner, STORE_FLAGS);
     const flags = await instance({ store, pollIntervalMs: 20 });
     expect(flags.getString('theme', 'x')).toBe('dark');
     const loads = store.loads;
 
-    await write(store.inner, { flags: { ...STORE_FLAGS.flags, theme: theme('light') } });
+    await writeFlagSet(store.inner, { flags: { ...STORE_FLAGS.flags, theme: theme('light') } });
     await until(() => flags.getString('theme', 'x') === 'light', 500);
     expect(flags.revision).toBe(2);
     expect(flags.status().checksum).toBe((await store.inner.state()).checksum);
     // Only the changed flag was read: no full load.
     expect(store.loads).toBe(loads);
 
-    await write(store.inner, { flags: { theme: theme('dark') } });
+    await writeFlagSet(store.inner, { flags: { theme: theme('dark') } });
     await until(() => flags.revision === 3, 500);
     expect(flags.evaluate('new-checkout').errorCode).toBe('FLAG_NOT_FOUND');
   });
@@ -107,12 +82,12 @@ describe('every instance follows the store', () => {
       },
       $evaluators: { staff: { ends_with: [{ var: 'email' }, domain] } },
     });
-    await write(store.inner, gated('@a.com'));
+    await writeFlagSet(store.inner, gated('@a.com'));
     const flags = await instance({ store, pollIntervalMs: 20 });
     expect(flags.isEnabled('beta', { email: 'x@a.com' })).toBe(true);
     const loads = store.loads;
 
-    await write(store.inner, gated('@b.com'));
+    await writeFlagSet(store.inner, gated('@b.com'));
     await until(() => flags.revision === 2, 500);
     expect(flags.isEnabled('beta', { email: 'x@a.com' })).toBe(false);
     expect(flags.isEnabled('beta', { email: 'x@b.com' })).toBe(true);
@@ -121,7 +96,7 @@ describe('every instance follows the store', () => {
 
   it('keeps serving through an outage, says so once, and catches up by itself', async () => {
     const store = new ControllableStore();
-    await write(store.inner, STORE_FLAGS);
+    await writeFlagSet(store.inner, STORE_FLAGS);
     const logger = new RecordingLogger();
     const flags = await instance(
       { store, pollIntervalMs: 10, retryIntervalMs: 10, loadTimeoutMs: 100 },
@@ -132,7 +107,7 @@ describe('every instance follows the store', () => {
     store.mode = 'down';
     await until(() => flags.status().storeReachable === false);
     const checkedAt = flags.status().lastCheckedAt;
-    await write(store.inner, { flags: { ...STORE_FLAGS.flags, theme: theme('light') } });
+    await writeFlagSet(store.inner, { flags: { ...STORE_FLAGS.flags, theme: theme('light') } });
     await sleep(100);
     expect(flags.status()).toMatchObject({
       source: 'store',
@@ -165,23 +140,23 @@ describe('every instance follows the store', () => {
 
   it('never goes back to an older revision', async () => {
     const store = new ControllableStore();
-    await write(store.inner, STORE_FLAGS);
-    await write(store.inner, { flags: { ...STORE_FLAGS.flags, theme: theme('light') } });
+    await writeFlagSet(store.inner, STORE_FLAGS);
+    await writeFlagSet(store.inner, { flags: { ...STORE_FLAGS.flags, theme: theme('light') } });
     const logger = new RecordingLogger();
     const flags = await instance({ store, pollIntervalMs: 10 }, logger);
     expect(flags.revision).toBe(2);
 
     // A store restored from an older backup.
     const restored = new InMemoryFlagStore();
-    await write(restored, STORE_FLAGS);
+    await writeFlagSet(restored, STORE_FLAGS);
     (store as { inner: InMemoryFlagStore }).inner = restored;
     await sleep(100);
     expect(flags.revision).toBe(2);
     expect(flags.getString('theme', 'x')).toBe('light');
     expect(logger.lines.filter((line) => /behind the revision 2/.test(line))).toHaveLength(1);
 
-    await write(restored, { flags: { theme: theme('dark') } });
-    await write(restored, { flags: { theme: theme('light') } });
+    await writeFlagSet(restored, { flags: { theme: theme('dark') } });
+    await writeFlagSet(restored, { flags: { theme: theme('light') } });
     await until(() => flags.revision === 3);
     expect(flags.evaluate('new-checkout').errorCode).toBe('FLAG_NOT_FOUND');
   });
@@ -197,9 +172,9 @@ describe('every instance follows the store', () => {
       }
     }
     const store = new AnnouncingStore();
-    await write(store, STORE_FLAGS);
+    await writeFlagSet(store, STORE_FLAGS);
     const flags = await instance({ store, pollIntervalMs: 60_000 });
-    await write(store, { flags: { ...STORE_FLAGS.flags, theme: theme('light') } });
+    await writeFlagSet(store, { flags: { ...STORE_FLAGS.flags, theme: theme('light') } });
     await sleep(50);
     expect(flags.getString('theme', 'x')).toBe('dark');
     announce();

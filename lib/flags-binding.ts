@@ -1,0 +1,79 @@
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { FlagCache, type SnapshotChange } from './cache/flag-cache';
+import type { FlagSnapshot } from './cache/flag-snapshot';
+import { FLAGS_MODULE_OPTIONS } from './flags.constants';
+import { FlagsConfigurationError } from './flags-configuration.error';
+import type { FlagsModuleOptions } from './flags-module-options';
+import { SnapshotLoader } from './sync/snapshot-loader';
+
+/**
+ * The flags a running `FlagsModule` serves, as it hands them to a {@link FlagsBinding}: the same
+ * in-memory snapshot `FlagService` reads, and its changes.
+ * @publicApi
+ */
+export interface FlagsSource {
+  /** The snapshot served now; read it at each evaluation, it is replaced on every change. */
+  readonly snapshot: FlagSnapshot;
+  /** Calls `listener` after every snapshot swap; returns what unsubscribes it. */
+  subscribe(listener: (change: SnapshotChange) => void): () => void;
+  /**
+   * Settles (never rejects) once startup no longer waits for the store: the store's flags are
+   * served, or `loadTimeoutMs` has passed and the bootstrap flags (or code defaults) are.
+   */
+  readonly started: Promise<void>;
+}
+
+/**
+ * Something that serves a `FlagsModule`'s flags through another API, bound to the module while
+ * it runs: `HybridFlagsProvider` from `nestjs-hybrid-flags/openfeature`.
+ * @example FlagsModule.forRoot({ openFeature: new HybridFlagsProvider() })
+ * @publicApi
+ */
+export interface FlagsBinding {
+  /** Called when the module starts (`onModuleInit`), before its flags are loaded. */
+  bind(source: FlagsSource): void;
+  /** Called when the module stops (`onModuleDestroy`), with the source given to `bind`. */
+  unbind(source: FlagsSource): void;
+}
+
+/**
+ * Binds the `openFeature` option, if any, to the module's flags while the module runs.
+ * @internal
+ */
+@Injectable()
+export class FlagsBinder implements OnModuleInit, OnModuleDestroy {
+  private readonly binding?: FlagsBinding;
+  private readonly source: FlagsSource;
+
+  constructor(
+    @Inject(FLAGS_MODULE_OPTIONS) options: FlagsModuleOptions,
+    cache: FlagCache,
+    loader: SnapshotLoader,
+  ) {
+    const binding = options?.openFeature;
+    if (
+      binding !== undefined &&
+      (typeof binding?.bind !== 'function' || typeof binding.unbind !== 'function')
+    ) {
+      throw new FlagsConfigurationError(
+        "openFeature must be a HybridFlagsProvider (from 'nestjs-hybrid-flags/openfeature').",
+      );
+    }
+    this.binding = binding;
+    this.source = {
+      get snapshot() {
+        return cache.snapshot;
+      },
+      subscribe: (listener) => cache.subscribe(listener),
+      started: loader.booted,
+    };
+  }
+
+  onModuleInit(): void {
+    this.binding?.bind(this.source);
+  }
+
+  onModuleDestroy(): void {
+    this.binding?.unbind(this.source);
+  }
+}

@@ -1,0 +1,102 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { FlagCache } from '../cache/flag-cache';
+import { FlagService } from '../flag.service';
+import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
+import { type FlagsModuleOptions, resolveFlagsModuleOptions } from '../flags-module-options';
+import { FeatureFlagGuard } from '../guards/feature-flag.guard';
+import { FlagsHealthIndicator } from '../health/flags-health.indicator';
+import { FlagContextInterceptor } from '../request/flag-context.interceptor';
+import { FlagContextStorage } from '../request/flag-context.storage';
+import { FlagValuePipe } from '../request/flag-value.decorator';
+import { RequestContextResolver } from '../request/request-context.resolver';
+import { FlagStore } from '../store/flag-store';
+import { InMemoryFlagStore } from '../store/in-memory-flag.store';
+import type { FlagsStatus } from '../sync/flags-status';
+import { SnapshotLoader } from '../sync/snapshot-loader';
+import { TESTING_FLAGS, type TestingFlagValue, TestingFlags } from './testing-flags';
+
+/** Options of `FlagsTestingModule.forRoot()`. @publicApi */
+export interface FlagsTestingOptions extends Pick<
+  FlagsModuleOptions,
+  'requestContext' | 'contextHeaders'
+> {
+  /**
+   * The flags to serve: values, or full flagd definitions.
+   * @example { 'new-checkout': true, theme: 'dark', limits: { uploads: 10 } }
+   * @default {}
+   */
+  flags?: Record<string, TestingFlagValue>;
+}
+
+/** What FlagService and the health indicator ask the loader, answered for a test. */
+function testingLoader(cache: FlagCache): Pick<SnapshotLoader, 'ready' | 'booted' | 'status'> {
+  return {
+    ready: Promise.resolve(),
+    booted: Promise.resolve(),
+    status: (): FlagsStatus => {
+      const { source, revision, checksum, loadedAt } = cache.snapshot;
+      return {
+        source,
+        revision,
+        checksum,
+        loadedAt,
+        storeReachable: true,
+        lastCheckedAt: loadedAt,
+        degraded: false,
+      };
+    },
+  };
+}
+
+/**
+ * A drop-in replacement for `FlagsModule` in a host's tests: no database, no webhook, the flags
+ * given here served at once, `@FeatureFlag()`, `@FlagValue()` and the request context working as
+ * in production, and `TestingFlags` to change flags between requests. Global.
+ *
+ * @example
+ * const moduleRef = await Test.createTestingModule({
+ *   imports: [FlagsTestingModule.forRoot({ flags: { 'beta-dashboard': true, theme: 'dark' } })],
+ *   controllers: [DashboardController],
+ * }).compile();
+ * const app = await moduleRef.createNestApplication().init();
+ * await request(app.getHttpServer()).get('/beta').expect(200);
+ * app.get(TestingFlags).set({ 'beta-dashboard': false });
+ * await request(app.getHttpServer()).get('/beta').expect(404);
+ * @publicApi
+ */
+@Module({})
+export class FlagsTestingModule {
+  static forRoot(options: FlagsTestingOptions = {}): DynamicModule {
+    const { flags = {}, ...context } = options;
+    return {
+      module: FlagsTestingModule,
+      global: true,
+      providers: [
+        { provide: RESOLVED_FLAGS_OPTIONS, useValue: resolveFlagsModuleOptions(context) },
+        { provide: TESTING_FLAGS, useValue: flags },
+        FlagCache,
+        TestingFlags,
+        { provide: SnapshotLoader, useFactory: testingLoader, inject: [FlagCache] },
+        { provide: FlagStore, useValue: new InMemoryFlagStore() },
+        FlagContextStorage,
+        RequestContextResolver,
+        FlagService,
+        FlagsHealthIndicator,
+        FeatureFlagGuard,
+        FlagValuePipe,
+        { provide: APP_GUARD, useExisting: FeatureFlagGuard },
+        { provide: APP_INTERCEPTOR, useClass: FlagContextInterceptor },
+      ],
+      exports: [
+        FlagService,
+        TestingFlags,
+        FlagStore,
+        FlagsHealthIndicator,
+        RequestContextResolver,
+        FeatureFlagGuard,
+        FlagValuePipe,
+      ],
+    };
+  }
+}
