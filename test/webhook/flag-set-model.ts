@@ -1,5 +1,4 @@
 import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
 import {
   type ChangeRecord,
   FlagStore,
@@ -7,7 +6,7 @@ import {
   type StoredFlagSet,
   flagSetChecksum,
 } from '../../lib';
-import { getState, token } from './signed-app';
+import { getState, postEvaluate } from './signed-app';
 
 /*
  * What a control plane expects an application to hold, and the checks that it holds exactly that:
@@ -154,12 +153,7 @@ export async function expectInstanceEvaluates(
   model: FlagSetModel,
 ): Promise<void> {
   const question = JSON.stringify({ context: { targetingKey: 'user-1', email: 'a@example.com' } });
-  const answer = await request(app.getHttpServer())
-    .post('/_flags/evaluate')
-    .set('content-type', 'application/json')
-    .set('authorization', `Bearer ${token(question)}`)
-    .send(question)
-    .expect(200);
+  const answer = await postEvaluate(app, question).expect(200);
   expect(answer.body.revision).toBe(model.revision);
   expect(Object.keys(answer.body.results).sort()).toEqual(Object.keys(model.flags).sort());
 }

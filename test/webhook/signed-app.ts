@@ -101,6 +101,15 @@ export function postDelivery(
     .send(body);
 }
 
+/** POST /_flags/evaluate with a fresh token for the body. */
+export function postEvaluate(app: INestApplication, body: string) {
+  return request(app.getHttpServer())
+    .post('/_flags/evaluate')
+    .set('content-type', 'application/json')
+    .set('authorization', `Bearer ${token(body)}`)
+    .send(body);
+}
+
 /** GET /_flags/state with a fresh token. */
 export function getState(app: INestApplication) {
   return request(app.getHttpServer())

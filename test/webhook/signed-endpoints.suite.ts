@@ -8,6 +8,7 @@ import {
   type SignedApp,
   databaseRows,
   postDelivery,
+  postEvaluate,
   startSignedApp,
   token,
 } from './signed-app';
@@ -58,12 +59,7 @@ export function describeSignedEndpoints(target: DatabaseTarget): void {
       expect(state.body.store.checksum).toBe(state.body.instance.checksum);
 
       const question = JSON.stringify({ context: { targetingKey: 'u1' }, flags: ['beta'] });
-      const answer = await request(app.getHttpServer())
-        .post('/_flags/evaluate')
-        .set('content-type', 'application/json')
-        .set('authorization', `Bearer ${token(question)}`)
-        .send(question)
-        .expect(200);
+      const answer = await postEvaluate(app, question).expect(200);
       expect(answer.body.results.beta).toEqual({ value: true, variant: 'on', reason: 'STATIC' });
 
       const audit = await request(app.getHttpServer())
