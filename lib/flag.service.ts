@@ -15,13 +15,15 @@ import {
 import { FlagContextStorage } from './request/flag-context.storage';
 import type { FlagsStatus } from './sync/flags-status';
 import { SnapshotLoader } from './sync/snapshot-loader';
+import { EvaluationObserver } from './usage/evaluation-observer';
 
 /**
  * Evaluates flags for application code. Every method is synchronous, never throws and never
  * touches the database: it reads the in-memory snapshot, so it costs nanoseconds. On any problem
  * (unknown flag, wrong type, store not loaded yet) the default you pass is returned. While a
  * request is served, its evaluation context (the `requestContext` option) applies to every call;
- * a context you pass merges over it.
+ * a context you pass merges over it. Each evaluation is counted in memory for usage reports (the
+ * `usage` option) and passed to `onEvaluation` listeners after it returns.
  *
  * @example
  * constructor(private readonly flags: FlagService) {}
@@ -37,31 +39,47 @@ export class FlagService {
     private readonly cache: FlagCache,
     private readonly loader: SnapshotLoader,
     private readonly ambient: FlagContextStorage,
+    private readonly observer: EvaluationObserver,
   ) {}
 
   /** Whether a boolean flag is on; false when it cannot be served. */
   isEnabled(key: string, context?: EvaluationContext): boolean {
-    return getBoolean(this.cache.snapshot.flagSet, key, false, this.contextOf(context));
+    const merged = this.contextOf(context);
+    const value = getBoolean(this.cache.snapshot.flagSet, key, false, merged);
+    this.observer.evaluated(key, merged);
+    return value;
   }
 
   /** A boolean flag's value, or `defaultValue`. */
   getBoolean(key: string, defaultValue: boolean, context?: EvaluationContext): boolean {
-    return getBoolean(this.cache.snapshot.flagSet, key, defaultValue, this.contextOf(context));
+    const merged = this.contextOf(context);
+    const value = getBoolean(this.cache.snapshot.flagSet, key, defaultValue, merged);
+    this.observer.evaluated(key, merged);
+    return value;
   }
 
   /** A string flag's value, or `defaultValue`. @example flags.getString('checkout-flow', 'classic', ctx) */
   getString(key: string, defaultValue: string, context?: EvaluationContext): string {
-    return getString(this.cache.snapshot.flagSet, key, defaultValue, this.contextOf(context));
+    const merged = this.contextOf(context);
+    const value = getString(this.cache.snapshot.flagSet, key, defaultValue, merged);
+    this.observer.evaluated(key, merged);
+    return value;
   }
 
   /** A number flag's value, or `defaultValue`. */
   getNumber(key: string, defaultValue: number, context?: EvaluationContext): number {
-    return getNumber(this.cache.snapshot.flagSet, key, defaultValue, this.contextOf(context));
+    const merged = this.contextOf(context);
+    const value = getNumber(this.cache.snapshot.flagSet, key, defaultValue, merged);
+    this.observer.evaluated(key, merged);
+    return value;
   }
 
   /** An object flag's value, or `defaultValue`. The object is shared: do not mutate it. */
   getObject<T extends JsonObject>(key: string, defaultValue: T, context?: EvaluationContext): T {
-    return getObject(this.cache.snapshot.flagSet, key, defaultValue, this.contextOf(context));
+    const merged = this.contextOf(context);
+    const value = getObject(this.cache.snapshot.flagSet, key, defaultValue, merged);
+    this.observer.evaluated(key, merged);
+    return value;
   }
 
   /**
@@ -69,10 +87,17 @@ export class FlagService {
    * error. Answers "why does this user see that?".
    */
   evaluate(key: string, context?: EvaluationContext): EvaluationResult<FlagValue | null> {
-    return evaluateFlag(this.cache.snapshot.flagSet, key, this.contextOf(context));
+    const merged = this.contextOf(context);
+    const result = evaluateFlag(this.cache.snapshot.flagSet, key, merged);
+    this.observer.resolved(key, result, merged);
+    return result;
   }
 
-  /** The result of every flag for one context, by key. */
+  /**
+   * The result of every flag for one context, by key: to hand flags on (to a browser, say).
+   * These evaluations are not counted in usage nor passed to `onEvaluation`, or every flag would
+   * look used: count them where they are used.
+   */
   evaluateAll(context?: EvaluationContext): Record<string, EvaluationResult<FlagValue | null>> {
     return evaluateAll(this.cache.snapshot.flagSet, this.contextOf(context));
   }

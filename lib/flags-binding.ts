@@ -4,7 +4,9 @@ import type { FlagSnapshot } from './cache/flag-snapshot';
 import { FLAGS_MODULE_OPTIONS } from './flags.constants';
 import { FlagsConfigurationError } from './flags-configuration.error';
 import type { FlagsModuleOptions } from './flags-module-options';
+import type { EvaluationContext, EvaluationResult, FlagValue } from './evaluation';
 import { SnapshotLoader } from './sync/snapshot-loader';
+import { EvaluationObserver } from './usage/evaluation-observer';
 
 /**
  * The flags a running `FlagsModule` serves, as it hands them to a {@link FlagsBinding}: the same
@@ -21,6 +23,15 @@ export interface FlagsSource {
    * served, or `loadTimeoutMs` has passed and the bootstrap flags (or code defaults) are.
    */
   readonly started: Promise<void>;
+  /**
+   * Reports an evaluation the binding ran on the snapshot, so it is counted in usage and passed
+   * to evaluation listeners like those of `FlagService`.
+   */
+  evaluated(
+    flagKey: string,
+    result: Pick<EvaluationResult<FlagValue | null>, 'variant' | 'reason' | 'errorCode'>,
+    context: EvaluationContext,
+  ): void;
 }
 
 /**
@@ -49,6 +60,7 @@ export class FlagsBinder implements OnModuleInit, OnModuleDestroy {
     @Inject(FLAGS_MODULE_OPTIONS) options: FlagsModuleOptions,
     cache: FlagCache,
     loader: SnapshotLoader,
+    observer: EvaluationObserver,
   ) {
     const binding = options?.openFeature;
     if (
@@ -66,6 +78,7 @@ export class FlagsBinder implements OnModuleInit, OnModuleDestroy {
       },
       subscribe: (listener) => cache.subscribe(listener),
       started: loader.booted,
+      evaluated: (flagKey, result, context) => observer.resolved(flagKey, result, context),
     };
   }
 

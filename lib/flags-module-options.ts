@@ -7,6 +7,7 @@ import type { FlagStore } from './store/flag-store';
 import { type WebhookRules, resolveWebhookRules } from './webhook/webhook-rules';
 import type { WebhookOptions } from './webhook/webhook-options';
 import type { FlagSetDocument } from './sync/flag-set-document';
+import type { FlagEvaluationEvent } from './usage/flag-evaluation.event';
 
 /**
  * Options of `FlagsModule.forRoot()` / `forRootAsync()`.
@@ -90,6 +91,55 @@ export interface FlagsModuleOptions {
    * @default undefined
    */
   openFeature?: FlagsBinding;
+  /**
+   * Count evaluations per flag and variant in memory and add them to the store's usage table
+   * every `usageFlushMs` and at shutdown: what `GET /_flags/usage` and `hybrid-flags stale` read
+   * to tell which flags can go. Counting costs no I/O on the evaluation path.
+   * @default true
+   */
+  usage?: boolean;
+  /**
+   * How often this instance adds its counts to the store.
+   * @default 60000
+   */
+  usageFlushMs?: number;
+  /**
+   * Days of usage the store keeps; older days are deleted (once a day, by each instance).
+   * @default 400
+   */
+  usageRetentionDays?: number;
+  /**
+   * Called with evaluations (flag key, variant, reason, targeting key, time): exposure events for
+   * A/B analysis or an analytics pipeline. Called after the evaluation returned, in batches, so
+   * a slow or failing listener never delays nor breaks one; a listener that throws is logged.
+   * @example onEvaluation: (event) => analytics.track('exposure', event)
+   * @default undefined (off)
+   */
+  onEvaluation?: (event: FlagEvaluationEvent) => void;
+  /**
+   * Also publish each event as `FLAG_EVALUATION_EVENT` ('flags.evaluation') through
+   * `@nestjs/event-emitter` (import its `EventEmitterModule` in the application), for
+   * `@OnEvent('flags.evaluation')` handlers.
+   * @default false
+   */
+  emitEvaluationEvents?: boolean;
+  /**
+   * The share of evaluations passed to `onEvaluation` and the event emitter, from 0 to 1.
+   * @example 0.01 // one evaluation in a hundred
+   * @default 1
+   */
+  evaluationSampleRate?: number;
+  /**
+   * Prometheus metrics through `prom-client`, when the application has it installed: on its
+   * default registry (what a `/metrics` endpoint usually serves), or the `registry` given.
+   * `false` registers none. They are registered when the module starts and removed when it
+   * stops; a registry holds one module's: a second `FlagsModule` alive on it registers none and
+   * logs a warning. Names and labels: the README's "Metrics".
+   * @example metrics: { registry: myRegistry }
+   * @default true (when prom-client is installed)
+   */
+  // unknown: prom-client is an optional peer, its Registry type cannot be named here.
+  metrics?: boolean | { registry?: unknown };
 }
 
 /** Options known before any async factory runs. @publicApi */
@@ -129,16 +179,50 @@ export interface ResolvedFlagsModuleOptions {
   requestContext?: (request: unknown, context: ExecutionContext) => EvaluationContext;
   contextHeaders: Readonly<Record<string, string>>;
   webhook?: WebhookRules;
+  usage: boolean;
+  usageFlushMs: number;
+  usageRetentionDays: number;
+  onEvaluation?: (event: FlagEvaluationEvent) => void;
+  emitEvaluationEvents: boolean;
+  evaluationSampleRate: number;
+  /** false: no metrics; otherwise the registry to use (undefined: prom-client's default). */
+  metrics: false | { registry?: unknown };
 }
 
-function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+function positiveInteger(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  unit = 'milliseconds',
+): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value <= 0) {
     throw new FlagsConfigurationError(
-      `${name} must be a whole number of milliseconds above 0, got ${String(value)}.`,
+      `${name} must be a whole number of ${unit} above 0, got ${String(value)}.`,
     );
   }
   return value;
+}
+
+function sampleRate(value: number | undefined): number {
+  if (value === undefined) return 1;
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+    throw new FlagsConfigurationError(
+      `evaluationSampleRate is a share from 0 to 1 (0.01 for one evaluation in a hundred), got ${String(value)}.`,
+    );
+  }
+  return value;
+}
+
+function metrics(value: FlagsModuleOptions['metrics']): false | { registry?: unknown } {
+  if (value === false) return false;
+  if (value === undefined || value === true) return {};
+  if (value === null || typeof value !== 'object') {
+    throw new FlagsConfigurationError(
+      'metrics is true, false or { registry } (a prom-client Registry).',
+    );
+  }
+  return { registry: value.registry };
 }
 
 function document(name: string, value: unknown): void {
@@ -190,5 +274,17 @@ export function resolveFlagsModuleOptions(
     ...(options.requestContext === undefined ? {} : { requestContext: options.requestContext }),
     contextHeaders: contextHeaders(options.contextHeaders),
     ...(options.webhook === undefined ? {} : { webhook: resolveWebhookRules(options.webhook) }),
+    usage: options.usage !== false,
+    usageFlushMs: positiveInteger('usageFlushMs', options.usageFlushMs, 60_000),
+    usageRetentionDays: positiveInteger(
+      'usageRetentionDays',
+      options.usageRetentionDays,
+      400,
+      'days',
+    ),
+    ...(options.onEvaluation === undefined ? {} : { onEvaluation: options.onEvaluation }),
+    emitEvaluationEvents: options.emitEvaluationEvents === true,
+    evaluationSampleRate: sampleRate(options.evaluationSampleRate),
+    metrics: metrics(options.metrics),
   };
 }

@@ -5,6 +5,7 @@ import type { FlagsModuleExtras, FlagsModuleOptions } from './flags-module-optio
 import { flagStoreProvider } from './store/flag-store.provider';
 import { flagsWebhookController } from './controllers/flags-webhook.controller';
 import { WebhookBodyErrors } from './controllers/webhook-body-errors';
+import { DeliveryLog } from './controllers/delivery-log';
 import { FeatureFlagGuard } from './guards/feature-flag.guard';
 import { FlagContextInterceptor } from './request/flag-context.interceptor';
 
@@ -25,6 +26,7 @@ export const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<FlagsMo
       flagStoreProvider(FLAGS_MODULE_OPTIONS, extras.dataSourceName),
       { provide: WEBHOOK_PATH, useValue: extras.webhookPath ?? DEFAULT_WEBHOOK_PATH },
       WebhookBodyErrors,
+      DeliveryLog,
       // The request context is ambient for every handler; @FeatureFlag is enforced everywhere.
       { provide: APP_INTERCEPTOR, useClass: FlagContextInterceptor },
       ...(extras.guard === false

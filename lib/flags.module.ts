@@ -7,6 +7,7 @@ import { FlagContextStorage } from './request/flag-context.storage';
 import { FlagValuePipe } from './request/flag-value.decorator';
 import { RequestContextResolver } from './request/request-context.resolver';
 import { FlagsHealthIndicator } from './health/flags-health.indicator';
+import { METRICS_PROVIDERS } from './metrics/metrics.providers';
 import { FLAGS_MODULE_OPTIONS, RESOLVED_FLAGS_OPTIONS } from './flags.constants';
 import { ConfigurableModuleClass } from './flags.module-definition';
 import { type FlagsModuleOptions, resolveFlagsModuleOptions } from './flags-module-options';
@@ -15,6 +16,11 @@ import { DeliveryApplier } from './sync/delivery-applier';
 import { FlagRefresher } from './sync/flag-refresher';
 import { SnapshotLoader } from './sync/snapshot-loader';
 import { StoreReachability } from './sync/store-reachability';
+import { EvaluationEvents } from './usage/evaluation-events';
+import { ExpiredFlagsWarning } from './usage/expired-flags.warning';
+import { EvaluationObserver } from './usage/evaluation-observer';
+import { UsageCounter } from './usage/usage-counter';
+import { UsageRecorder } from './usage/usage-recorder';
 
 /**
  * Feature flags for the application: definitions in its own database, evaluated from memory.
@@ -45,6 +51,12 @@ import { StoreReachability } from './sync/store-reachability';
     RequestContextResolver,
     FeatureFlagGuard,
     FlagValuePipe,
+    UsageCounter,
+    UsageRecorder,
+    EvaluationEvents,
+    EvaluationObserver,
+    ExpiredFlagsWarning,
+    ...METRICS_PROVIDERS,
   ],
   exports: [
     FlagService,

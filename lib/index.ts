@@ -1,4 +1,5 @@
 export * from './evaluation';
+export * from './staleness';
 export { FlagsModule } from './flags.module';
 export { FlagService } from './flag.service';
 export {
@@ -21,6 +22,7 @@ export type { FlagSnapshot, SnapshotSource } from './cache/flag-snapshot';
 export type { SnapshotChange } from './cache/flag-cache';
 export type { FlagSetDocument } from './sync/flag-set-document';
 export type { FlagsStatus } from './sync/flags-status';
+export { FLAG_EVALUATION_EVENT, type FlagEvaluationEvent } from './usage/flag-evaluation.event';
 export { flagSetChecksum } from './store/flag-set-checksum';
 export {
   FlagStore,
@@ -31,6 +33,7 @@ export {
   type StoredDefinition,
   type StoredFlagSet,
   type StoreState,
+  type UsageCount,
 } from './store/flag-store';
 export { TypeOrmFlagStore } from './store/typeorm-flag.store';
 export { InMemoryFlagStore } from './store/in-memory-flag.store';

@@ -1,6 +1,7 @@
 import { CreateFeatureFlagTables1764000000000 } from './1764000000000-create-feature-flag-tables';
+import { CreateFeatureFlagUsageTable1765000000000 } from './1765000000000-create-feature-flag-usage-table';
 
-export { CreateFeatureFlagTables1764000000000 };
+export { CreateFeatureFlagTables1764000000000, CreateFeatureFlagUsageTable1765000000000 };
 
 /**
  * The migrations that create (and later evolve) the flag tables, oldest first. Add them to the
@@ -15,4 +16,7 @@ export { CreateFeatureFlagTables1764000000000 };
  * })
  * @publicApi
  */
-export const FLAG_MIGRATIONS = [CreateFeatureFlagTables1764000000000] as const;
+export const FLAG_MIGRATIONS = [
+  CreateFeatureFlagTables1764000000000,
+  CreateFeatureFlagUsageTable1765000000000,
+] as const;

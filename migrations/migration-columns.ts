@@ -17,15 +17,22 @@ function familyOf(queryRunner: QueryRunner): Family {
  * The column types of entity-columns.ts, spelled out per database. Spelled out rather than taken
  * from the entities, so a migration keeps creating what it created when it was written.
  */
-const TYPES: Record<Family, Record<'int' | 'varchar' | 'text' | 'instant', string>> = {
+const TYPES: Record<Family, Record<'int' | 'bigint' | 'varchar' | 'text' | 'instant', string>> = {
   postgres: {
     int: 'integer',
+    bigint: 'bigint',
     varchar: 'character varying',
     text: 'text',
     instant: 'timestamp without time zone',
   },
-  mysql: { int: 'int', varchar: 'varchar', text: 'text', instant: 'datetime' },
-  sqlite: { int: 'integer', varchar: 'varchar', text: 'text', instant: 'datetime' },
+  mysql: { int: 'int', bigint: 'bigint', varchar: 'varchar', text: 'text', instant: 'datetime' },
+  sqlite: {
+    int: 'integer',
+    bigint: 'bigint',
+    varchar: 'varchar',
+    text: 'text',
+    instant: 'datetime',
+  },
 };
 
 /**
@@ -67,6 +74,10 @@ export class MigrationColumns {
 
   int(name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions {
     return { name, type: TYPES[this.family].int, ...extra };
+  }
+
+  bigint(name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions {
+    return { name, type: TYPES[this.family].bigint, ...extra };
   }
 
   key(name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions {

@@ -10,6 +10,7 @@ import { DatabaseConnector } from './database-connector';
 import { databaseOptions } from './database-options';
 import { FlagsController } from './flags.controller';
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
 import { requestContext } from './request-context';
 import { webhookOptions } from './webhook-options';
 
@@ -36,7 +37,7 @@ const FLAG_FILE = join(appDir(), 'flags.json');
       }),
     }),
   ],
-  controllers: [FlagsController, DashboardController, HealthController],
+  controllers: [FlagsController, DashboardController, HealthController, MetricsController],
   providers: [DatabaseConnector, CheckoutService],
 })
 export class AppModule {}

@@ -10,8 +10,9 @@ export class CheckoutService {
   constructor(private readonly flags: FlagService) {}
 
   flow(): { flow: string; variant?: string; reason: string } {
-    const flow = this.flags.getString('checkout-flow', 'classic');
-    const { variant, reason } = this.flags.evaluate('checkout-flow');
+    // One evaluation for the value and the why: each call counts in the usage report.
+    const { value, variant, reason } = this.flags.evaluate('checkout-flow');
+    const flow = typeof value === 'string' ? value : 'classic';
     return { flow, ...(variant === undefined ? {} : { variant }), reason };
   }
 }

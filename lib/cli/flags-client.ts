@@ -2,6 +2,14 @@ import type { CliIo } from './io';
 import { CommandError, UsageError } from './output';
 import type { Signer } from './signer';
 
+/** The application answered 404: a wrong `--url`, no webhook, or an endpoint it does not have. @internal */
+export class EndpointNotFoundError extends CommandError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EndpointNotFoundError';
+  }
+}
+
 /** An answer of the application, its body parsed. @internal */
 export interface Answer {
   status: number;
@@ -134,7 +142,7 @@ export class FlagsClient {
   private async read(response: Response, url: string): Promise<Answer> {
     const text = await response.text();
     if (response.status === 404) {
-      throw new CommandError(
+      throw new EndpointNotFoundError(
         `${url} answered 404: check --url (the application's webhook path, /_flags by default) and that the application sets the webhook option`,
       );
     }

@@ -1,4 +1,17 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs';
+
+/** One entry of a folder; symbolic links are `other`, so a walk never loops. @internal */
+export interface DirectoryEntry {
+  name: string;
+  kind: 'file' | 'directory' | 'other';
+}
 
 /**
  * Everything a command touches outside itself, so tests can call commands directly.
@@ -12,6 +25,8 @@ export interface CliIo {
   /** The current time in Unix seconds. */
   nowSeconds(): number;
   readFile(path: string): Buffer;
+  /** The entries of a folder; throws when it cannot be read (missing, not a folder). */
+  listDirectory(path: string): DirectoryEntry[];
   exists(path: string): boolean;
   makeDirectory(path: string): void;
   /** Writes a file that must not exist yet, with exactly the given mode. */
@@ -23,8 +38,16 @@ export interface CliIo {
 }
 
 /** The file-system half of the real IO, also used by tests with captured output. @internal */
-export const nodeFiles: Pick<CliIo, 'readFile' | 'exists' | 'makeDirectory' | 'writeNewFile'> = {
+export const nodeFiles: Pick<
+  CliIo,
+  'readFile' | 'listDirectory' | 'exists' | 'makeDirectory' | 'writeNewFile'
+> = {
   readFile: (path) => readFileSync(path),
+  listDirectory: (path) =>
+    readdirSync(path, { withFileTypes: true }).map((entry) => ({
+      name: entry.name,
+      kind: entry.isDirectory() ? 'directory' : entry.isFile() ? 'file' : 'other',
+    })),
   exists: (path) => existsSync(path),
   makeDirectory: (path) => {
     mkdirSync(path, { recursive: true });

@@ -7,6 +7,7 @@ import { keygenCommand } from './keygen.command';
 import { CommandError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, printError } from './output';
 import { pushCommand } from './push.command';
 import { signCommand } from './sign.command';
+import { staleCommand } from './stale.command';
 import { stateCommand } from './state.command';
 import { validateCommand } from './validate.command';
 
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   pushCommand,
   stateCommand,
   evaluateCommand,
+  staleCommand,
 ];
 
 /** The general help. @internal */
@@ -37,6 +39,7 @@ Exit codes: 0 success, 1 refused or invalid, 2 usage error.
 Examples:
   hybrid-flags push flags.json --url https://my-app.example.com/_flags --key k.pem --aud my-app
   hybrid-flags state --expect flags.json --url https://my-app.example.com/_flags --key k.pem --aud my-app
+  hybrid-flags stale --src src --url https://my-app.example.com/_flags --key k.pem --aud my-app
   curl -H "Authorization: Bearer $(hybrid-flags sign --key k.pem --aud my-app < body.json)" \\
        -H 'Content-Type: application/json' --data-binary @body.json \\
        https://my-app.example.com/_flags/deliveries

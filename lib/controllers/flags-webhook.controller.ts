@@ -3,7 +3,6 @@ import {
   Get,
   HttpCode,
   Inject,
-  Logger,
   NotFoundException,
   Post,
   Query,
@@ -17,10 +16,13 @@ import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
 import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
 import { FlagStore, type StoredDefinition } from '../store/flag-store';
 import { DeliveryApplier } from '../sync/delivery-applier';
+import { buildUsageReport, windowStart } from '../usage/usage-report.builder';
+import { UsageCounter } from '../usage/usage-counter';
 import { parseDelivery } from '../webhook/delivery';
 import { parseEvaluateRequest } from '../webhook/evaluate-request';
 import { TokenRefusedError } from '../webhook/token-refused.error';
 import { type VerifiedToken, verifyToken } from '../webhook/verify-token';
+import { type DeliveryFacts, DeliveryLog } from './delivery-log';
 import {
   invalidDelivery,
   invalidRequest,
@@ -45,6 +47,7 @@ interface WebhookResponse {
 
 const RETRY_AFTER_SECONDS = '5';
 const MAX_AUDIT_PAGE = 1000;
+const MAX_USAGE_DAYS = 400;
 
 /** The 503 answer, telling the control plane when to retry. */
 function unavailable(response: WebhookResponse) {
@@ -71,13 +74,13 @@ function rawBodyOf(request: WebhookRequest): Buffer {
 export function flagsWebhookController(path: string): Type<unknown> {
   @Controller(path)
   class FlagsWebhookController {
-    private readonly logger = new Logger('FlagsModule');
-
     constructor(
       @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
       private readonly applier: DeliveryApplier,
       private readonly store: FlagStore,
       private readonly cache: FlagCache,
+      private readonly counter: UsageCounter,
+      private readonly deliveryLog: DeliveryLog,
     ) {}
 
     @Post('deliveries')
@@ -86,21 +89,39 @@ export function flagsWebhookController(path: string): Type<unknown> {
       @Req() request: WebhookRequest,
       @Res({ passthrough: true }) response: WebhookResponse,
     ) {
+      // One log entry and one count per request, whatever its answer.
+      const facts: DeliveryFacts = { startedAt: performance.now() };
+      try {
+        const answer = await this.deliver(request, response, facts);
+        this.deliveryLog.answered(facts, answer);
+        return answer;
+      } catch (error) {
+        this.deliveryLog.threw(facts, error);
+        throw error;
+      }
+    }
+
+    /** Verifies, validates and applies a delivery, noting in `facts` what its log may tell. */
+    private async deliver(
+      request: WebhookRequest,
+      response: WebhookResponse,
+      facts: DeliveryFacts,
+    ) {
       const rules = this.rules();
       if (!/^application\/json\b/i.test(header(request, 'content-type') ?? ''))
         throw unsupportedMediaType();
       const raw = rawBodyOf(request);
       if (raw.length > rules.maxDeliveryBytes) throw payloadTooLarge(rules.maxDeliveryBytes);
       const token = this.verify(request, raw);
+      facts.sender = token;
       const parsed = parseDelivery(request.body);
       if (!parsed.ok) throw invalidDelivery(parsed.errors);
+      facts.delivery = parsed.delivery;
       let outcome;
       try {
         outcome = await this.applier.apply(parsed.delivery, token);
       } catch (error) {
-        this.logger.warn(
-          `Delivery of revision ${parsed.delivery.revision} not applied, answered 503: ${(error as Error).message}`,
-        );
+        facts.cause = error;
         throw unavailable(response);
       }
       switch (outcome.status) {
@@ -210,6 +231,40 @@ export function flagsWebhookController(path: string): Type<unknown> {
       }
       try {
         return { changes: await this.store.changes(from, size) };
+      } catch {
+        throw unavailable(response);
+      }
+    }
+
+    @Get('usage')
+    async usage(
+      @Req() request: WebhookRequest,
+      @Res({ passthrough: true }) response: WebhookResponse,
+      @Query('days') daysText?: string,
+    ) {
+      await this.remember(this.verify(request, ''));
+      const days = Number(daysText ?? 30);
+      if (!Number.isInteger(days) || days < 1 || days > MAX_USAGE_DAYS) {
+        throw invalidRequest([
+          { path: '/query', message: `days is a number of days from 1 to ${MAX_USAGE_DAYS}` },
+        ]);
+      }
+      const now = new Date();
+      try {
+        const [stored, counts, lastEvaluations] = await Promise.all([
+          this.store.load(),
+          this.store.usage(windowStart(now, days)),
+          this.store.lastEvaluations(),
+        ]);
+        return buildUsageReport({
+          stored,
+          counts,
+          lastEvaluations,
+          unflushed: this.counter.unflushed(),
+          now,
+          days,
+          flushIntervalMs: this.options.usageFlushMs,
+        });
       } catch {
         throw unavailable(response);
       }

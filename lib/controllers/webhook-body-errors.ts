@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { RESOLVED_FLAGS_OPTIONS, WEBHOOK_PATH } from '../flags.constants';
 import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
+import { DeliveryLog } from './delivery-log';
 
 /** What Express's body parser passes on when it refuses a body. */
 interface BodyParserError {
@@ -55,6 +56,7 @@ export class WebhookBodyErrors implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     @Inject(WEBHOOK_PATH) private readonly path: string,
     @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
+    private readonly deliveryLog: DeliveryLog,
   ) {}
 
   onModuleInit(): void {
@@ -69,6 +71,8 @@ export class WebhookBodyErrors implements OnModuleInit {
           ? answerFor(error as BodyParserError, endpoint)
           : undefined;
       if (answer === undefined || response.headersSent) return next(error);
+      // The delivery never reached the handler, which logs every other one.
+      if (endpoint === 'deliveries') this.deliveryLog.errorAnswer({}, answer[0], answer[1]);
       response.status(answer[0]).json(answer[1]);
     };
     adapter.use(layer);

@@ -3,6 +3,7 @@ import { FlagDefinitionEntity } from './flag-definition.entity';
 import { FlagDeliveryEntity } from './flag-delivery.entity';
 import { FlagEvaluatorEntity } from './flag-evaluator.entity';
 import { FlagStateEntity } from './flag-state.entity';
+import { FlagUsageEntity } from './flag-usage.entity';
 
 export {
   FlagChangeEntity,
@@ -10,6 +11,7 @@ export {
   FlagDeliveryEntity,
   FlagEvaluatorEntity,
   FlagStateEntity,
+  FlagUsageEntity,
 };
 
 /**
@@ -25,4 +27,5 @@ export const FLAG_ENTITIES = [
   FlagStateEntity,
   FlagChangeEntity,
   FlagDeliveryEntity,
+  FlagUsageEntity,
 ] as const;

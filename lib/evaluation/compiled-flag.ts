@@ -29,6 +29,11 @@ export class CompiledFlag {
   private targeting: string | Rule | TargetingFailure | undefined;
   /** The value of the default variant, looked up once. */
   private readonly defaultValue: FlagValue | undefined;
+  /**
+   * Free for whoever observes evaluations to keep state per flag: usage counting keeps its tally
+   * here, which saves a lookup by key on every evaluation. The engine never reads it.
+   */
+  observerState: unknown = undefined;
 
   constructor(
     readonly key: string,

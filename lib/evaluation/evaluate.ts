@@ -1,4 +1,4 @@
-import { TargetingFailure } from './compiled-flag';
+import { type CompiledFlag, TargetingFailure } from './compiled-flag';
 import type {
   EvaluationContext,
   EvaluationErrorCode,
@@ -26,6 +26,7 @@ const outcome = {
   errorCode: undefined as EvaluationErrorCode | undefined,
   errorMessage: undefined as string | undefined,
   metadata: undefined as unknown as FlagMetadata,
+  flag: undefined as CompiledFlag | undefined,
 };
 
 function fail(code: EvaluationErrorCode, message: string): typeof CODE_DEFAULT {
@@ -45,6 +46,7 @@ function resolve(
   outcome.errorCode = undefined;
   outcome.errorMessage = undefined;
   const flag = flagSet.get(key);
+  outcome.flag = flag;
   if (flag === undefined) {
     outcome.metadata = flagSet.metadata;
     return fail('FLAG_NOT_FOUND', `Flag "${key}" not found; check the key or add the flag.`);
@@ -94,6 +96,24 @@ function resolve(
   outcome.variant = variant;
   outcome.reason = reason;
   return value;
+}
+
+/** How an evaluation went, beside its value. */
+export interface Resolution {
+  readonly variant?: string;
+  readonly reason: ResolutionReason;
+  readonly errorCode?: EvaluationErrorCode;
+  /** The flag evaluated; undefined when the set has none of that key. */
+  readonly flag?: CompiledFlag;
+}
+
+/**
+ * How the latest evaluation in this process went: read it right after a typed getter (which
+ * returns only the value) to learn the variant and reason without allocating. The record is
+ * reused by the next evaluation; copy what you keep.
+ */
+export function lastResolution(): Resolution {
+  return outcome;
 }
 
 function typeOf(value: unknown): FlagValueType {

@@ -179,6 +179,7 @@ export class HybridFlagsProvider implements Provider, FlagsBinding {
       context,
       type,
     );
+    source.evaluated(flagKey, result, context);
     const details: ResolutionDetails<T> = {
       value: result.value as unknown as T,
       reason: result.reason,

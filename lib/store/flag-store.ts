@@ -6,6 +6,8 @@
 export interface StoredDefinition {
   key: string;
   definition: string;
+  /** When this definition last changed; filled in by `load()`, ignored by `apply()`. */
+  updatedAt?: Date;
 }
 
 /** The version of the stored flag set. @publicApi */
@@ -87,6 +89,21 @@ export interface ChangeRecord {
 }
 
 /**
+ * Evaluations of one flag that served one variant, on one UTC day: the unit usage is stored in.
+ * @publicApi
+ */
+export interface UsageCount {
+  flagKey: string;
+  /** The variant served; '' when none was (the caller's default: flag missing, disabled, error). */
+  variant: string;
+  /** The UTC day, `YYYY-MM-DD`. */
+  day: string;
+  count: number;
+  /** The latest of these evaluations, to the precision of the flush that recorded them. */
+  lastEvaluatedAt: Date;
+}
+
+/**
  * Where flag definitions live. The TypeORM store keeps them in the host's database; the in-memory
  * store serves tests and database-less apps. Reads are never on the evaluation path: the module
  * loads a snapshot into memory and evaluates from there.
@@ -115,13 +132,31 @@ export abstract class FlagStore {
   abstract changesSince(revision: number, limit: number): Promise<ChangeRecord[]>;
 
   /**
+   * Adds evaluation counts to the stored ones, all or none: counts of the same flag, variant and
+   * day add up (across instances and restarts), the later `lastEvaluatedAt` wins.
+   */
+  abstract recordUsage(counts: UsageCount[]): Promise<void>;
+  /** Stored counts of `day` and later days (`YYYY-MM-DD`), by flag key, then day, then variant. */
+  abstract usage(sinceDay: string): Promise<UsageCount[]>;
+  /** For every flag with stored counts, its latest evaluation (whatever the day). */
+  abstract lastEvaluations(): Promise<Array<{ flagKey: string; lastEvaluatedAt: Date }>>;
+  /** Deletes the counts of days before `day` (`YYYY-MM-DD`). */
+  abstract forgetUsage(beforeDay: string): Promise<void>;
+
+  /**
    * Calls `onChange` soon after any instance commits a change, where the database can announce
    * it (PostgreSQL's LISTEN/NOTIFY); also after the announcements may have been missed (a
    * reconnection). Instances poll `state()` as well, so a store that cannot announce changes
    * needs nothing here. Returns what stops watching.
+   *
+   * `onError`, when given, is called each time the announcements are interrupted (a lost
+   * connection, or one that cannot be opened), before the store tries again by itself: the
+   * module counts these in its `feature_flag_notify_errors_total` metric.
+   * @example const stop = store.watch(() => refresh(), (error) => logger.debug(error.message));
    */
-  watch(onChange: () => void): () => Promise<void> {
+  watch(onChange: () => void, onError?: (error: Error) => void): () => Promise<void> {
     void onChange;
+    void onError;
     return async () => undefined;
   }
 }

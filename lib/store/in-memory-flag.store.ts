@@ -8,11 +8,36 @@ import {
   type StoredDefinition,
   type StoredFlagSet,
   type StoreState,
+  type UsageCount,
 } from './flag-store';
-import { assertValidChange, assertValidDelivery, assertValidPage } from './validate-change';
+import { byFlagDayVariant, later, usageKey } from './usage-counts';
+import {
+  assertValidChange,
+  assertValidDay,
+  assertValidDelivery,
+  assertValidPage,
+  assertValidUsage,
+} from './validate-change';
 
-const sorted = (entries: Map<string, string>): StoredDefinition[] =>
-  [...entries.keys()].sort().map((key) => ({ key, definition: entries.get(key) as string }));
+/** A stored definition: its text, and when that last changed. */
+interface Held {
+  definition: string;
+  updatedAt: Date;
+}
+
+const sorted = (entries: Map<string, Held>): StoredDefinition[] =>
+  [...entries.keys()].sort().map((key) => {
+    const { definition, updatedAt } = entries.get(key) as Held;
+    return { key, definition, updatedAt: new Date(updatedAt) };
+  });
+
+const texts = (entries: Map<string, Held>): Map<string, string> =>
+  new Map([...entries].map(([key, held]) => [key, held.definition]));
+
+const copy = (count: UsageCount): UsageCount => ({
+  ...count,
+  lastEvaluatedAt: new Date(count.lastEvaluatedAt),
+});
 
 /**
  * Keeps the flags in process memory, with the same semantics as {@link TypeOrmFlagStore}: for
@@ -27,8 +52,10 @@ export class InMemoryFlagStore extends FlagStore {
   private checksum = '';
   private updatedAt: Date | null = null;
   private metadata: string | null = null;
-  private readonly flags = new Map<string, string>();
-  private readonly evaluators = new Map<string, string>();
+  private readonly flags = new Map<string, Held>();
+  private readonly evaluators = new Map<string, Held>();
+  /** Usage counts by {@link usageKey}. */
+  private readonly counts = new Map<string, UsageCount>();
   /** Delivery ids and when they may be forgotten. */
   private readonly deliveries = new Map<string, Date>();
   private readonly log: ChangeRecord[] = [];
@@ -55,10 +82,10 @@ export class InMemoryFlagStore extends FlagStore {
     if (change.baseRevision !== this.revision) {
       return { status: 'conflict', currentRevision: this.revision };
     }
-    const flags = changeEntries('flag', this.flags, change.upsertFlags, change.deleteFlags);
+    const flags = changeEntries('flag', texts(this.flags), change.upsertFlags, change.deleteFlags);
     const evaluators = changeEntries(
       'evaluator',
-      this.evaluators,
+      texts(this.evaluators),
       change.upsertEvaluators,
       change.deleteEvaluators,
     );
@@ -72,7 +99,7 @@ export class InMemoryFlagStore extends FlagStore {
       const target = entry.kind === 'flag' ? this.flags : this.evaluators;
       if (entry.kind === 'metadata') this.metadata = entry.after;
       else if (entry.after === null) target.delete(entry.key);
-      else target.set(entry.key, entry.after);
+      else target.set(entry.key, { definition: entry.after, updatedAt: new Date(change.at) });
       this.log.push({
         id: this.log.length + 1,
         revision: change.revision,
@@ -104,6 +131,50 @@ export class InMemoryFlagStore extends FlagStore {
   async changesSince(revision: number, limit: number): Promise<ChangeRecord[]> {
     assertValidPage(revision, limit);
     return this.page((record) => record.revision > revision, limit);
+  }
+
+  /** Checks everything, then adds with no await in between: all of the counts or none. */
+  async recordUsage(counts: UsageCount[]): Promise<void> {
+    assertValidUsage(counts);
+    for (const entry of counts) {
+      const key = usageKey(entry);
+      const stored = this.counts.get(key);
+      this.counts.set(
+        key,
+        stored === undefined
+          ? copy(entry)
+          : {
+              ...stored,
+              count: stored.count + entry.count,
+              lastEvaluatedAt: new Date(later(stored.lastEvaluatedAt, entry.lastEvaluatedAt)),
+            },
+      );
+    }
+  }
+
+  async usage(sinceDay: string): Promise<UsageCount[]> {
+    assertValidDay('usage()', sinceDay);
+    return [...this.counts.values()]
+      .filter((entry) => entry.day >= sinceDay)
+      .sort(byFlagDayVariant)
+      .map(copy);
+  }
+
+  async lastEvaluations(): Promise<Array<{ flagKey: string; lastEvaluatedAt: Date }>> {
+    const latest = new Map<string, Date>();
+    for (const { flagKey, lastEvaluatedAt } of this.counts.values()) {
+      latest.set(flagKey, later(latest.get(flagKey) ?? lastEvaluatedAt, lastEvaluatedAt));
+    }
+    return [...latest.keys()]
+      .sort()
+      .map((flagKey) => ({ flagKey, lastEvaluatedAt: new Date(latest.get(flagKey) as Date) }));
+  }
+
+  async forgetUsage(beforeDay: string): Promise<void> {
+    assertValidDay('forgetUsage()', beforeDay);
+    for (const [key, entry] of this.counts) {
+      if (entry.day < beforeDay) this.counts.delete(key);
+    }
   }
 
   private page(wanted: (record: ChangeRecord) => boolean, limit: number): ChangeRecord[] {

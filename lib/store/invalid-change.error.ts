@@ -1,11 +1,13 @@
 /**
  * A change no store could hold exactly as given (a key too long, text a database cannot store,
- * a revision out of range). Thrown before anything is written; retrying cannot help.
+ * a revision out of range), or usage counts no store could hold. Thrown before anything is
+ * written; retrying cannot help.
  * @publicApi
  */
 export class InvalidChangeError extends RangeError {
-  constructor(message: string) {
-    super(`Invalid flag set change: ${message}`);
+  /** @param subject What was refused, for the message: a flag set change unless said otherwise. */
+  constructor(message: string, subject = 'flag set change') {
+    super(`Invalid ${subject}: ${message}`);
     this.name = 'InvalidChangeError';
   }
 }

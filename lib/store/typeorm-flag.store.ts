@@ -8,6 +8,7 @@ import {
   FlagStore,
   type StoredFlagSet,
   type StoreState,
+  type UsageCount,
 } from './flag-store';
 import { applyWork } from './sql/apply-work';
 import { runOnBetterSqlite3 } from './sql/better-sqlite3.executor';
@@ -20,7 +21,14 @@ import { changesWork, loadWork, stateWork } from './sql/read-work';
 import type { SqlContext } from './sql/sql-context';
 import { dialectOf, type SqlDialect } from './sql/sql-dialect';
 import type { Work } from './sql/sql-work';
-import { assertValidChange, assertValidDelivery, assertValidPage } from './validate-change';
+import { forgetUsageWork, lastEvaluationsWork, recordUsageWork, usageWork } from './sql/usage-work';
+import {
+  assertValidChange,
+  assertValidDay,
+  assertValidDelivery,
+  assertValidPage,
+  assertValidUsage,
+} from './validate-change';
 
 type Access = 'single-read' | 'read' | 'write';
 
@@ -29,6 +37,7 @@ type Access = 'single-read' | 'read' | 'write';
  * committed before they got it: READ COMMITTED on PostgreSQL; on MySQL the default REPEATABLE
  * READ does the same (its snapshot starts at the first plain read, after the lock), and READ
  * COMMITTED would fail on servers logging statements. Multi-statement reads need one snapshot.
+ * Usage writes read nothing and take no state row lock: each upsert adds to the row it locks.
  */
 const ISOLATION: Record<'postgres' | 'mysql', Record<Access, IsolationLevel | 'autocommit'>> = {
   postgres: { 'single-read': 'autocommit', read: 'REPEATABLE READ', write: 'READ COMMITTED' },
@@ -85,11 +94,31 @@ export class TypeOrmFlagStore extends FlagStore {
     return this.run('single-read', (context) => changesWork(context, { revision }, limit));
   }
 
+  async recordUsage(counts: UsageCount[]): Promise<void> {
+    assertValidUsage(counts);
+    if (counts.length === 0) return;
+    await this.write((context) => recordUsageWork(context, counts));
+  }
+
+  async usage(sinceDay: string): Promise<UsageCount[]> {
+    assertValidDay('usage()', sinceDay);
+    return this.run('single-read', (context) => usageWork(context, sinceDay));
+  }
+
+  lastEvaluations(): Promise<Array<{ flagKey: string; lastEvaluatedAt: Date }>> {
+    return this.run('single-read', (context) => lastEvaluationsWork(context));
+  }
+
+  async forgetUsage(beforeDay: string): Promise<void> {
+    assertValidDay('forgetUsage()', beforeDay);
+    await this.write((context) => forgetUsageWork(context, beforeDay));
+  }
+
   /** On PostgreSQL, LISTENs on a connection of the DataSource's pool, held until stopped. */
-  override watch(onChange: () => void): () => Promise<void> {
-    if (this.dialect.name !== 'postgres') return super.watch(onChange);
+  override watch(onChange: () => void, onError?: (error: Error) => void): () => Promise<void> {
+    if (this.dialect.name !== 'postgres') return super.watch(onChange, onError);
     const payload = flagTables(this.dataSource, this.dialect).state;
-    const listener = new PostgresChangeListener(this.dataSource, payload, onChange);
+    const listener = new PostgresChangeListener(this.dataSource, payload, onChange, onError);
     listener.start();
     return () => listener.stop();
   }

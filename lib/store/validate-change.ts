@@ -1,28 +1,44 @@
-import type { DeliveryRecord, FlagSetChange, StoredDefinition } from './flag-store';
+import type { DeliveryRecord, FlagSetChange, StoredDefinition, UsageCount } from './flag-store';
 import { InvalidChangeError } from './invalid-change.error';
 import { STORE_LIMITS } from './store-limits';
+import { usageKey } from './usage-counts';
 
 function invalid(message: string): never {
   throw new InvalidChangeError(message);
 }
 
-function checkText(what: string, text: unknown, maxBytes: number): void {
-  if (typeof text !== 'string') invalid(`${what} must be a string`);
+/** What keeps `text` from being stored exactly, or undefined. */
+function textProblem(text: unknown, maxBytes: number): string | undefined {
+  if (typeof text !== 'string') return 'must be a string';
   // PostgreSQL text cannot hold U+0000, and a lone surrogate has no UTF-8 form: neither would
   // read back as written, so no store accepts them.
-  if (text.includes('\u0000')) invalid(`${what} contains U+0000`);
-  if (/\p{Cs}/u.test(text)) invalid(`${what} contains an unpaired UTF-16 surrogate`);
+  if (text.includes('\u0000')) return 'contains U+0000';
+  if (/\p{Cs}/u.test(text)) return 'contains an unpaired UTF-16 surrogate';
   if (maxBytes !== Number.POSITIVE_INFINITY && Buffer.byteLength(text, 'utf8') > maxBytes) {
-    invalid(`${what} is ${Buffer.byteLength(text, 'utf8')} bytes; this database holds ${maxBytes}`);
+    return `is ${Buffer.byteLength(text, 'utf8')} bytes; this database holds ${maxBytes}`;
   }
+  return undefined;
+}
+
+/** What keeps `name` from being stored in a key column, or undefined. */
+function nameProblem(name: unknown, maxLength: number): string | undefined {
+  const problem = textProblem(name, Number.POSITIVE_INFINITY);
+  if (problem !== undefined) return problem;
+  // Columns count characters (code points), not UTF-16 units.
+  if ((name as string).length > maxLength && [...(name as string)].length > maxLength) {
+    return `is longer than ${maxLength} characters`;
+  }
+  return undefined;
+}
+
+function checkText(what: string, text: unknown, maxBytes: number): void {
+  const problem = textProblem(text, maxBytes);
+  if (problem !== undefined) invalid(`${what} ${problem}`);
 }
 
 function checkName(what: string, name: unknown, maxLength: number = STORE_LIMITS.keyLength): void {
-  checkText(what, name, Number.POSITIVE_INFINITY);
-  // Columns count characters (code points), not UTF-16 units.
-  if ((name as string).length > maxLength && [...(name as string)].length > maxLength) {
-    invalid(`${what} is longer than ${maxLength} characters`);
-  }
+  const problem = nameProblem(name, maxLength);
+  if (problem !== undefined) invalid(`${what} ${problem}`);
 }
 
 function checkRevision(what: string, revision: unknown): void {
@@ -34,9 +50,13 @@ function checkRevision(what: string, revision: unknown): void {
   }
 }
 
-function checkInstant(what: string, date: unknown): void {
+function isValidInstant(date: unknown): boolean {
   const time = date instanceof Date ? date.getTime() : Number.NaN;
-  if (!(time >= STORE_LIMITS.minTime && time <= STORE_LIMITS.maxTime)) {
+  return time >= STORE_LIMITS.minTime && time <= STORE_LIMITS.maxTime;
+}
+
+function checkInstant(what: string, date: unknown): void {
+  if (!isValidInstant(date)) {
     invalid(`${what} must be a valid Date between the years 1000 and 9999`);
   }
 }
@@ -100,5 +120,73 @@ export function assertValidPage(afterId: number, limit: number): void {
   }
   if (!Number.isInteger(limit) || limit < 0) {
     throw new RangeError('changes(): limit must be a non-negative integer');
+  }
+}
+
+/** A calendar day written `YYYY-MM-DD`, as `Date.prototype.toISOString()` starts. */
+function isUtcDay(day: unknown): boolean {
+  if (typeof day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;
+  const date = new Date(`${day}T00:00:00.000Z`);
+  // Rolled-over dates ('2026-02-30') parse, as another day.
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
+}
+
+const DAY_FORMAT = 'a UTC day written YYYY-MM-DD (`date.toISOString().slice(0, 10)`)';
+
+/**
+ * Refuses usage counts no store could add exactly as given, before anything is written: one bad
+ * entry refuses them all, and retrying them cannot help.
+ * @internal
+ */
+export function assertValidUsage(counts: UsageCount[]): void {
+  const refuse = (message: string): never => {
+    throw new InvalidChangeError(message, 'usage counts');
+  };
+  if (!Array.isArray(counts)) refuse('recordUsage() takes an array of counts');
+  const totals = new Map<string, number>();
+  counts.forEach((entry, index) => {
+    const what = `counts[${index}]`;
+    const { flagKey, variant, day, count, lastEvaluatedAt } = entry ?? ({} as UsageCount);
+    if (typeof flagKey !== 'string') refuse(`${what}.flagKey must be a string`);
+    const keyProblem = nameProblem(flagKey, STORE_LIMITS.keyLength);
+    if (keyProblem !== undefined) {
+      refuse(
+        `${what}.flagKey ${keyProblem}, so no stored flag has that key: leave its evaluations ` +
+          'out of the counts',
+      );
+    }
+    if (typeof variant !== 'string') refuse(`${what}.variant must be a string ('' for none)`);
+    const variantProblem = nameProblem(variant, STORE_LIMITS.keyLength);
+    if (variantProblem !== undefined) {
+      refuse(
+        `${what}.variant of flag "${flagKey}" ${variantProblem}: count it under a variant name ` +
+          `of at most ${STORE_LIMITS.keyLength} characters of valid text, or '' for none`,
+      );
+    }
+    if (!isUtcDay(day)) refuse(`${what}.day must be ${DAY_FORMAT}, not ${JSON.stringify(day)}`);
+    if (!Number.isSafeInteger(count) || count < 1) {
+      refuse(
+        `${what}.count must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}, not ` +
+          `${String(count)}: leave out entries with nothing counted`,
+      );
+    }
+    if (!isValidInstant(lastEvaluatedAt)) {
+      refuse(`${what}.lastEvaluatedAt must be a valid Date between the years 1000 and 9999`);
+    }
+    const key = usageKey(entry);
+    const total = (totals.get(key) ?? 0) + count;
+    if (!Number.isSafeInteger(total)) {
+      refuse(
+        `${what}: the counts of flag "${flagKey}" on ${day} add up past ${Number.MAX_SAFE_INTEGER}`,
+      );
+    }
+    totals.set(key, total);
+  });
+}
+
+/** Refuses a day argument that is not a UTC day, `YYYY-MM-DD`. @internal */
+export function assertValidDay(call: string, day: string): void {
+  if (!isUtcDay(day)) {
+    throw new RangeError(`${call}: the day must be ${DAY_FORMAT}, not ${JSON.stringify(day)}`);
   }
 }

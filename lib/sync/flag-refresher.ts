@@ -8,6 +8,7 @@ import {
 import { FlagCache } from '../cache/flag-cache';
 import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
 import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
+import { ActivityCounters } from '../metrics/activity-counters';
 import { FlagStore } from '../store/flag-store';
 import { snapshotFromChanges } from './snapshot-from-changes';
 import { SnapshotLoader } from './snapshot-loader';
@@ -41,13 +42,20 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly cache: FlagCache,
     private readonly loader: SnapshotLoader,
     private readonly reachability: StoreReachability,
+    private readonly activity: ActivityCounters,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.loader.booted;
     if (this.stopped) return;
     try {
-      if (this.options.listen) this.unwatch = this.store.watch(() => void this.refresh());
+      if (this.options.listen) {
+        this.unwatch = this.store.watch(
+          () => void this.refresh(),
+          // Counted, not logged: the store reconnects by itself, and polling covers the gap.
+          () => this.activity.notifyFailed(),
+        );
+      }
     } catch (error) {
       this.logger.warn(
         `Change notifications are off (${(error as Error).message}); polling every ${this.options.pollIntervalMs} ms.`,
@@ -99,12 +107,13 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
   private async check(): Promise<void> {
     const current = this.cache.snapshot;
     if (current.source !== 'store') {
-      await this.loader.loadOnce();
+      if (!(await this.loader.loadOnce())) this.activity.reloadFailed();
       return;
     }
     try {
       await withTimeout(this.follow(), this.options.loadTimeoutMs, 'The store');
     } catch (error) {
+      this.activity.reloadFailed();
       this.reachability.failed(
         error,
         `Serving revision ${this.cache.snapshot.revision} from memory until it answers; changes wait.`,

@@ -37,7 +37,9 @@ export class StoreReachability {
   failed(error: unknown, consequence: string): void {
     const message = error instanceof Error ? error.message : String(error);
     if (this.known !== false) {
-      this.logger.error(`Cannot read the flags from the store: ${message}. ${consequence}`);
+      // Driver messages may or may not end a sentence.
+      const sentence = /[.!?]$/.test(message) ? message : `${message}.`;
+      this.logger.error(`Cannot read the flags from the store: ${sentence} ${consequence}`);
     }
     this.known = false;
     this.error = message;

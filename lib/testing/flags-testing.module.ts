@@ -14,6 +14,9 @@ import { FlagStore } from '../store/flag-store';
 import { InMemoryFlagStore } from '../store/in-memory-flag.store';
 import type { FlagsStatus } from '../sync/flags-status';
 import { SnapshotLoader } from '../sync/snapshot-loader';
+import { EvaluationEvents } from '../usage/evaluation-events';
+import { EvaluationObserver } from '../usage/evaluation-observer';
+import { UsageCounter } from '../usage/usage-counter';
 import { TESTING_FLAGS, type TestingFlagValue, TestingFlags } from './testing-flags';
 
 /** Options of `FlagsTestingModule.forRoot()`. @publicApi */
@@ -73,7 +76,10 @@ export class FlagsTestingModule {
       module: FlagsTestingModule,
       global: true,
       providers: [
-        { provide: RESOLVED_FLAGS_OPTIONS, useValue: resolveFlagsModuleOptions(context) },
+        {
+          provide: RESOLVED_FLAGS_OPTIONS,
+          useValue: resolveFlagsModuleOptions({ ...context, usage: false, metrics: false }),
+        },
         { provide: TESTING_FLAGS, useValue: flags },
         FlagCache,
         TestingFlags,
@@ -82,6 +88,9 @@ export class FlagsTestingModule {
         FlagContextStorage,
         RequestContextResolver,
         FlagService,
+        UsageCounter,
+        EvaluationEvents,
+        EvaluationObserver,
         FlagsHealthIndicator,
         FeatureFlagGuard,
         FlagValuePipe,

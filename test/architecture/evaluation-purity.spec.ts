@@ -5,24 +5,30 @@ import { dynamicCode, importsOf, impureImports, sourceFiles } from './import-rul
 
 /*
  * lib/evaluation/ is the pure core: no NestJS, no TypeORM, no Node I/O, no packages at all, so it
- * runs anywhere (a CLI, an edge runtime, a browser) and stays fast and testable. These tests fail
- * the build when anyone imports such a thing there.
+ * runs anywhere (a CLI, an edge runtime, a browser) and stays fast and testable. lib/staleness/
+ * (the clean-up rules the application, its usage endpoint and the CLI share) follows the same
+ * rule. These tests fail the build when anyone imports such a thing there.
  */
 
-const EVALUATION = join(__dirname, '..', '..', 'lib', 'evaluation');
+const LIB = join(__dirname, '..', '..', 'lib');
+const PURE_FOLDERS = ['evaluation', 'staleness'];
 
-describe('lib/evaluation purity', () => {
+describe.each(PURE_FOLDERS)('lib/%s purity', (name) => {
+  const folder = join(LIB, name);
+
   it('imports nothing but its own modules', () => {
-    expect(impureImports(EVALUATION)).toEqual([]);
+    expect(impureImports(folder)).toEqual([]);
   });
 
   it('never builds code from strings', () => {
-    const offenders = sourceFiles(EVALUATION)
+    const offenders = sourceFiles(folder)
       .filter((file) => !file.endsWith('.spec.ts'))
       .filter((file) => dynamicCode(readFileSync(file, 'utf8')).length > 0);
     expect(offenders).toEqual([]);
   });
+});
 
+describe('the purity rule', () => {
   it('is checked by a rule that catches Nest, TypeORM, Node I/O and escaping imports', () => {
     const folder = mkdtempSync(join(tmpdir(), 'purity-'));
     mkdirSync(join(folder, 'inner'));

@@ -1,51 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test, type TestingModule } from '@nestjs/testing';
 import request from 'supertest';
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import jwt from 'jsonwebtoken';
-import { bodySha256 } from '../../lib';
-import { AppModule } from '../../example-app/src/app.module';
-
-const PLATFORMS = [
-  {
-    name: 'Express',
-    create: (moduleRef: TestingModule) =>
-      moduleRef.createNestApplication({ rawBody: true, logger: false }),
-  },
-  {
-    name: 'Fastify',
-    // As main.ts does with HTTP_ADAPTER=fastify.
-    create: (moduleRef: TestingModule) =>
-      moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-        rawBody: true,
-        logger: false,
-      }),
-  },
-];
+import { devToken } from '../support/dev-token';
+import { type ExampleApp, PLATFORMS, startExampleAppOnSqlite } from './example-app.fixture';
 
 describe.each(PLATFORMS)('example app on SQLite, $name', (platform) => {
+  let started: ExampleApp;
   let app: INestApplication;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'example-app-'));
-    process.env.SQLITE_FILE = join(dir, 'flags.sqlite');
-    delete process.env.DATABASE_URL;
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = platform.create(moduleRef);
-    await app.init();
-    await (app.getHttpAdapter().getInstance() as { ready?: () => Promise<unknown> }).ready?.();
+    started = await startExampleAppOnSqlite(platform);
+    app = started.app;
   });
 
   afterAll(async () => {
-    await app?.close();
-    delete process.env.SQLITE_FILE;
-    rmSync(dir, { recursive: true, force: true });
+    await started?.close();
   });
 
   it('answers GET / with the flags for the caller, from the seeded store', async () => {
@@ -129,20 +97,7 @@ describe.each(PLATFORMS)('example app on SQLite, $name', (platform) => {
         },
       },
     });
-    const now = Math.floor(Date.now() / 1000);
-    const key = readFileSync(join(__dirname, '../../example-app/keys/dev-private.pem'), 'utf8');
-    const token = jwt.sign(
-      {
-        aud: 'example-app',
-        iat: now,
-        exp: now + 60,
-        jti: randomUUID(),
-        body_sha256: bodySha256(body),
-        sub: 'test',
-      },
-      key,
-      { algorithm: 'ES256', keyid: 'es256' },
-    );
+    const token = devToken(body);
     await request(app.getHttpServer())
       .post('/_flags/deliveries')
       .set({ 'content-type': 'application/json', authorization: `Bearer ${token}` })

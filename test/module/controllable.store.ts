@@ -7,6 +7,7 @@ import {
   InMemoryFlagStore,
   type StoreState,
   type StoredFlagSet,
+  type UsageCount,
 } from '../../lib';
 
 /** An in-memory store whose reads can be made to fail or hang, to play a database outage. */
@@ -45,5 +46,21 @@ export class ControllableStore extends FlagStore {
 
   changesSince(revision: number, limit: number): Promise<ChangeRecord[]> {
     return this.gate(() => this.inner.changesSince(revision, limit));
+  }
+
+  recordUsage(counts: UsageCount[]): Promise<void> {
+    return this.gate(() => this.inner.recordUsage(counts));
+  }
+
+  usage(sinceDay: string): Promise<UsageCount[]> {
+    return this.gate(() => this.inner.usage(sinceDay));
+  }
+
+  lastEvaluations(): Promise<Array<{ flagKey: string; lastEvaluatedAt: Date }>> {
+    return this.gate(() => this.inner.lastEvaluations());
+  }
+
+  forgetUsage(beforeDay: string): Promise<void> {
+    return this.gate(() => this.inner.forgetUsage(beforeDay));
   }
 }

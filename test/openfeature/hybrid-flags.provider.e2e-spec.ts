@@ -9,6 +9,7 @@ import {
   ProviderStatus,
 } from '@openfeature/server-sdk';
 import {
+  type FlagEvaluationEvent,
   FlagService,
   FlagsModule,
   type FlagsModuleOptions,
@@ -17,6 +18,7 @@ import {
 } from '../../lib';
 import { HybridFlagsProvider } from '../../lib/openfeature';
 import { DeliveryApplier } from '../../lib/sync/delivery-applier';
+import { UsageCounter } from '../../lib/usage/usage-counter';
 import { ControllableStore } from '../module/controllable.store';
 import { BOOTSTRAP_FLAGS, STORE_FLAGS } from '../module/flags-fixtures';
 import { sleep, until } from '../support/until';
@@ -82,6 +84,31 @@ describe('HybridFlagsProvider, through the OpenFeature server SDK', () => {
       });
       expect(await client.getObjectValue('banner', {})).toEqual({ text: 'Sale!', color: 'red' });
       expect(await client.getBooleanValue('new-checkout', true)).toBe(false);
+    });
+
+    it('counts its evaluations in usage and passes them to onEvaluation', async () => {
+      const events: FlagEvaluationEvent[] = [];
+      const { client, app } = await served({ onEvaluation: (event) => events.push(event) });
+      await client.getBooleanValue('new-checkout', false, {
+        targetingKey: 'user-1',
+        plan: 'premium',
+      });
+      await client.getStringValue('theme', 'none');
+      await client.getStringValue('absent', 'none');
+      expect(app.get(UsageCounter).unflushed()).toEqual(
+        new Map([
+          ['new-checkout', { on: 1 }],
+          ['theme', { dark: 1 }],
+          ['absent', { '': 1 }],
+        ]),
+      );
+      await until(() => events.length === 3);
+      expect(events[0]).toMatchObject({
+        flagKey: 'new-checkout',
+        variant: 'on',
+        reason: 'TARGETING_MATCH',
+        targetingKey: 'user-1',
+      });
     });
 
     it('evaluates targeting against the merged OpenFeature context', async () => {

@@ -16,6 +16,8 @@ export interface DatabaseTarget {
   lockWaits?: string;
   /** SQL making the next inserts into the change log fail, and SQL undoing that. */
   failingChangeLog(database: TestDatabase): { install: string[]; remove: string[] };
+  /** SQL making inserts of usage counts of the flag key 'refused' fail, and SQL undoing that. */
+  failingUsage(database: TestDatabase): { install: string[]; remove: string[] };
 }
 
 export interface TestDatabase {
@@ -97,6 +99,22 @@ export function postgresTarget(
         ],
       };
     },
+    failingUsage({ dataSource }) {
+      const schema = (dataSource.options as { schema: string }).schema;
+      return {
+        install: [
+          `CREATE FUNCTION "${schema}".flags_test_fail_usage() RETURNS trigger LANGUAGE plpgsql ` +
+            `AS $$ BEGIN IF NEW.flag_key = 'refused' THEN ` +
+            `RAISE EXCEPTION 'flags test: usage refused'; END IF; RETURN NEW; END $$`,
+          `CREATE TRIGGER flags_test_fail_usage BEFORE INSERT ON "${schema}".feature_flag_usage ` +
+            `FOR EACH ROW EXECUTE FUNCTION "${schema}".flags_test_fail_usage()`,
+        ],
+        remove: [
+          `DROP TRIGGER flags_test_fail_usage ON "${schema}".feature_flag_usage`,
+          `DROP FUNCTION "${schema}".flags_test_fail_usage()`,
+        ],
+      };
+    },
   };
 }
 
@@ -140,6 +158,14 @@ export function mariadbTarget(
       ],
       remove: ['DROP TRIGGER flags_test_fail'],
     }),
+    failingUsage: () => ({
+      install: [
+        'CREATE TRIGGER flags_test_fail_usage BEFORE INSERT ON feature_flag_usage FOR EACH ROW ' +
+          "IF NEW.flag_key = 'refused' THEN " +
+          "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'flags test: usage refused'; END IF",
+      ],
+      remove: ['DROP TRIGGER flags_test_fail_usage'],
+    }),
   };
 }
 
@@ -173,6 +199,13 @@ export function sqliteTarget(): DatabaseTarget {
           "BEGIN SELECT RAISE(ABORT, 'flags test: change log refused'); END",
       ],
       remove: ['DROP TRIGGER flags_test_fail'],
+    }),
+    failingUsage: () => ({
+      install: [
+        "CREATE TRIGGER flags_test_fail_usage BEFORE INSERT ON feature_flag_usage WHEN NEW.flag_key = 'refused' " +
+          "BEGIN SELECT RAISE(ABORT, 'flags test: usage refused'); END",
+      ],
+      remove: ['DROP TRIGGER flags_test_fail_usage'],
     }),
   };
 }

@@ -1,12 +1,13 @@
-import type { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import {
   FLAG_ENTITIES,
   FLAG_MIGRATIONS,
   FlagTablesMissingError,
   TypeOrmFlagStore,
 } from '../../lib';
-import type { DatabaseTarget, TestDatabase } from './database-targets';
-import { change, flag } from './flag-store.fixtures';
+import { FlagUsageEntity } from '../../lib/entities';
+import { closeQuietly, type DatabaseTarget, type TestDatabase } from './database-targets';
+import { AT, change, flag } from './flag-store.fixtures';
 
 async function flagTablesPresent(dataSource: DataSource): Promise<boolean[]> {
   const runner = dataSource.createQueryRunner();
@@ -49,11 +50,16 @@ export function describeFlagMigrations(
 
     it('reports missing tables with FlagTablesMissingError, which names the fix', async () => {
       const store = new TypeOrmFlagStore(db!.dataSource);
+      const [day, lastEvaluatedAt] = ['2026-11-23', new Date('2026-11-23T10:00:00Z')];
       for (const call of [
         () => store.state(),
         () => store.load(),
         () => store.changes(0, 10),
         () => store.apply(change(0, { upsertFlags: [flag('a')] })),
+        () => store.recordUsage([{ flagKey: 'a', variant: 'on', day, count: 1, lastEvaluatedAt }]),
+        () => store.usage(day),
+        () => store.lastEvaluations(),
+        () => store.forgetUsage(day),
       ]) {
         const error = await call().catch((caught: unknown) => caught);
         expect(error).toBeInstanceOf(FlagTablesMissingError);
@@ -66,23 +72,70 @@ export function describeFlagMigrations(
     it('creates exactly what the entities describe, drops every table, and runs again', async () => {
       const { dataSource } = db!;
       const store = new TypeOrmFlagStore(dataSource);
+      const usage = {
+        flagKey: 'a',
+        variant: 'on',
+        day: '2026-11-23',
+        count: 2 ** 31 + 1,
+        lastEvaluatedAt: new Date('2026-11-23T10:00:00.123Z'),
+      };
 
       await dataSource.runMigrations({ transaction: 'each' });
-      expect(await flagTablesPresent(dataSource)).toEqual([true, true, true, true, true]);
+      expect(await flagTablesPresent(dataSource)).toEqual(FLAG_ENTITIES.map(() => true));
       expect(await pendingSchemaChanges(dataSource)).toEqual([]);
       await expect(store.apply(change(0, { upsertFlags: [flag('a')] }))).resolves.toMatchObject({
         status: 'applied',
       });
+      await store.recordUsage([usage]);
+      await expect(store.usage(usage.day)).resolves.toEqual([usage]);
 
       await undoAll(dataSource);
-      expect(await flagTablesPresent(dataSource)).toEqual([false, false, false, false, false]);
+      expect(await flagTablesPresent(dataSource)).toEqual(FLAG_ENTITIES.map(() => false));
 
       await dataSource.runMigrations({ transaction: 'each' });
       expect(await pendingSchemaChanges(dataSource)).toEqual([]);
       await expect(store.load()).resolves.toMatchObject({ revision: 0, flags: [] });
+      await expect(store.usage(usage.day)).resolves.toEqual([]);
       await expect(store.apply(change(0, { upsertFlags: [flag('a')] }))).resolves.toMatchObject({
         status: 'applied',
       });
+    });
+
+    it('adds the usage table to a database migrated before it existed', async () => {
+      const [first] = FLAG_MIGRATIONS;
+      const earlier = await target.create({ ...variant.options, migrations: [first] });
+      let upgraded: DataSource | undefined;
+      try {
+        await earlier.dataSource.runMigrations({ transaction: 'each' });
+        const before = new TypeOrmFlagStore(earlier.dataSource);
+        await before.apply(change(0, { upsertFlags: [flag('a')] }));
+
+        upgraded = await new DataSource({
+          ...earlier.dataSource.options,
+          migrations: [...FLAG_MIGRATIONS],
+        } as DataSourceOptions).initialize();
+        const applied = await upgraded.runMigrations({ transaction: 'each' });
+        expect(applied.map((migration) => migration.name)).toEqual(
+          FLAG_MIGRATIONS.slice(1).map((migration) => new migration().name),
+        );
+        expect(await pendingSchemaChanges(upgraded)).toEqual([]);
+        const store = new TypeOrmFlagStore(upgraded);
+        await expect(store.load()).resolves.toMatchObject({ revision: 1, flags: [flag('a')] });
+        const usage = { flagKey: 'a', variant: 'on', day: '2026-11-23', count: 3 };
+        await store.recordUsage([{ ...usage, lastEvaluatedAt: AT }]);
+        await expect(store.lastEvaluations()).resolves.toEqual([
+          { flagKey: 'a', lastEvaluatedAt: AT },
+        ]);
+
+        await upgraded.undoLastMigration();
+        expect(await flagTablesPresent(upgraded)).toEqual(
+          FLAG_ENTITIES.map((entity) => entity !== FlagUsageEntity),
+        );
+        await expect(store.load()).resolves.toMatchObject({ revision: 1, flags: [flag('a')] });
+      } finally {
+        await closeQuietly(upgraded);
+        await earlier.drop();
+      }
     });
   });
 }

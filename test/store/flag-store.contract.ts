@@ -66,8 +66,12 @@ export function describeFlagStoreContract(
         changed: [...sortedKeys, '$evaluators/Is-Staff'],
       });
       const loaded = await store.load();
-      expect(loaded.flags).toEqual(sortedKeys.map((key) => definitions.find((d) => d.key === key)));
-      expect(loaded.evaluators).toEqual([{ key: 'Is-Staff', definition: '{"in":["x",["é"]]}' }]);
+      expect(loaded.flags).toEqual(
+        sortedKeys.map((key) => ({ ...definitions.find((d) => d.key === key), updatedAt: at })),
+      );
+      expect(loaded.evaluators).toEqual([
+        { key: 'Is-Staff', definition: '{"in":["x",["é"]]}', updatedAt: at },
+      ]);
       expect(loaded).toMatchObject({ revision: 5, checksum: 'a'.repeat(64), updatedAt: at });
       await expect(store.state()).resolves.toEqual({
         revision: 5,
@@ -197,7 +201,7 @@ export function describeFlagStoreContract(
       expect(outcome).toEqual({ status: 'applied', changed: ['a', 'c', '$evaluators/y'] });
       const loaded = await store.load();
       expect(loaded.flags.map((f) => f.key)).toEqual(['b']);
-      expect(loaded.evaluators).toEqual([{ key: 'x', definition: '{}' }]);
+      expect(loaded.evaluators).toEqual([{ key: 'x', definition: '{}', updatedAt: AT }]);
       expect(loaded.revision).toBe(2);
     });
 

@@ -1,8 +1,10 @@
 import { InMemoryFlagStore } from '../../lib';
 import { describeFlagStoreContract } from './flag-store.contract';
 import { change, flag } from './flag-store.fixtures';
+import { counted, describeFlagUsageContract } from './flag-usage.contract';
 
 describeFlagStoreContract('InMemoryFlagStore', () => new InMemoryFlagStore());
+describeFlagUsageContract('InMemoryFlagStore', () => new InMemoryFlagStore());
 
 describe('InMemoryFlagStore', () => {
   it('hands out copies, so callers cannot change what it holds', async () => {
@@ -15,5 +17,15 @@ describe('InMemoryFlagStore', () => {
     expect((await store.state()).updatedAt?.getTime()).not.toBe(0);
     expect((await store.changes(0, 1))[0].at.getTime()).not.toBe(0);
     expect((await store.load()).flags).toHaveLength(1);
+    (await store.load()).flags[0].updatedAt?.setTime(0);
+    expect((await store.load()).flags[0].updatedAt?.getTime()).not.toBe(0);
+
+    const recorded = counted('a');
+    await store.recordUsage([recorded]);
+    recorded.lastEvaluatedAt.setTime(0);
+    (await store.usage('2026-11-23'))[0].lastEvaluatedAt.setTime(0);
+    (await store.lastEvaluations())[0].lastEvaluatedAt.setTime(0);
+    expect((await store.usage('2026-11-23'))[0].lastEvaluatedAt.getTime()).not.toBe(0);
+    expect((await store.lastEvaluations())[0].lastEvaluatedAt.getTime()).not.toBe(0);
   });
 });

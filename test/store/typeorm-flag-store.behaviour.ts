@@ -130,7 +130,7 @@ export function describeTypeOrmStoreBehaviour(
           }),
         ).rejects.toThrow('the host rolls back');
       }
-      expect((await store.load()).flags).toEqual([flag('a')]);
+      expect((await store.load()).flags).toEqual([{ ...flag('a'), updatedAt: AT }]);
     });
 
     const { lockWaits } = target;

@@ -2,7 +2,9 @@ import { TypeOrmFlagStore } from '../../lib';
 import { clearFlagTables, type DatabaseTarget, type TestDatabase } from './database-targets';
 import { describeFlagStoreContract, type FlagStoreContractOptions } from './flag-store.contract';
 import { describeFlagMigrations } from './flag-migrations.behaviour';
+import { describeFlagUsageContract } from './flag-usage.contract';
 import { describeTypeOrmStoreBehaviour } from './typeorm-flag-store.behaviour';
+import { describeTypeOrmUsageBehaviour } from './typeorm-flag-usage.behaviour';
 
 /** Everything the TypeORM store is tested for, on one database. */
 export function describeTypeOrmFlagStore(
@@ -32,6 +34,8 @@ export function describeTypeOrmFlagStore(
     });
 
     describeFlagStoreContract(`TypeOrmFlagStore on ${target.name}`, makeStore, contract);
+    describeFlagUsageContract(`TypeOrmFlagStore on ${target.name}`, makeStore);
     describeTypeOrmStoreBehaviour(target, () => db!, makeStore);
+    describeTypeOrmUsageBehaviour(target, () => db!, makeStore);
   });
 }

@@ -1,11 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
-import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
-import { bodySha256 } from '../../lib/webhook/verify-token';
+import { devToken } from './dev-token';
 
 /*
  * Real example-app processes on one database, as replicas behind a load balancer: for the
@@ -14,7 +11,6 @@ import { bodySha256 } from '../../lib/webhook/verify-token';
 
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'example-app', 'dist', 'example-app', 'src', 'main.js');
-const DEV_KEY = readFileSync(join(ROOT, 'example-app', 'keys', 'dev-private.pem'), 'utf8');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -129,20 +125,21 @@ export async function deliver(
   app: AppProcess,
   body: string,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const now = Math.floor(Date.now() / 1000);
-  const claims = {
-    aud: 'example-app',
-    iat: now,
-    exp: now + 60,
-    jti: randomUUID(),
-    body_sha256: bodySha256(body),
-    sub: 'cluster-test',
-  };
-  const token = jwt.sign(claims, DEV_KEY, { algorithm: 'ES256', keyid: 'es256' });
   const response = await fetch(`${app.url}/_flags/deliveries`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${devToken(body)}` },
     body,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** A signed GET of one of the `/_flags` read endpoints, e.g. `usage?days=7`. */
+export async function signedGet(
+  app: AppProcess,
+  path: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${app.url}/_flags/${path}`, {
+    headers: { authorization: `Bearer ${devToken('')}` },
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

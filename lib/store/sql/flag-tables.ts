@@ -5,6 +5,7 @@ import {
   FlagDeliveryEntity,
   FlagEvaluatorEntity,
   FlagStateEntity,
+  FlagUsageEntity,
 } from '../../entities';
 import type { SqlDialect } from './sql-dialect';
 
@@ -15,6 +16,7 @@ export interface FlagTables {
   state: string;
   change: string;
   delivery: string;
+  usage: string;
 }
 
 function tablePath(
@@ -49,5 +51,6 @@ export function flagTables(dataSource: DataSource, dialect: SqlDialect): FlagTab
     state: path(FlagStateEntity, 'feature_flag_state'),
     change: path(FlagChangeEntity, 'feature_flag_change'),
     delivery: path(FlagDeliveryEntity, 'feature_flag_delivery'),
+    usage: path(FlagUsageEntity, 'feature_flag_usage'),
   };
 }

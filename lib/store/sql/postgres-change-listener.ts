@@ -27,7 +27,7 @@ const EVENTS = ['notification', 'error', 'end'] as const;
  * Holds one connection of the DataSource's pool in `LISTEN` for the store's change
  * notifications, and calls `onChange` for each. A lost connection is replaced after
  * `reconnectMs`; `onChange` is called again once listening resumes, since notifications sent in
- * between are lost.
+ * between are lost. `onError` hears of each connection lost or not obtained (for metrics).
  * @internal
  */
 export class PostgresChangeListener {
@@ -40,6 +40,7 @@ export class PostgresChangeListener {
     /** The payload this store's changes carry (its state table). */
     private readonly payload: string,
     private readonly onChange: () => void,
+    private readonly onError: (error: Error) => void = () => undefined,
     private readonly reconnectMs = 1000,
   ) {}
 
@@ -68,7 +69,8 @@ export class PostgresChangeListener {
     try {
       const driver = this.dataSource.driver as unknown as PostgresDriverPool;
       [client, release] = await driver.obtainMasterConnection();
-    } catch {
+    } catch (error) {
+      this.onError(error as Error);
       this.retry();
       return;
     }
@@ -77,8 +79,10 @@ export class PostgresChangeListener {
       if (this.held !== held) return;
       this.held = undefined;
       for (const event of EVENTS) client.removeAllListeners(event);
+      const cause = error ?? new Error('the LISTEN connection ended');
       // An error destroys the connection instead of returning it to the pool.
-      release(error ?? new Error('the LISTEN connection ended'));
+      release(cause);
+      this.onError(cause);
       this.retry();
     };
     client.on('notification', (message) => {

@@ -28,10 +28,17 @@ function toState(row: Row | undefined): StoreState {
 
 function* definitions({ dialect }: SqlContext, table: string, keyColumn: string) {
   const q = dialect.quote;
-  const rows = yield* query(`SELECT ${q(keyColumn)} AS k, ${q('definition')} AS d FROM ${table}`);
+  const rows = yield* query(
+    `SELECT ${q(keyColumn)} AS k, ${q('definition')} AS d, ` +
+      `${dialect.instantText(q('updated_at'))} AS updated_at FROM ${table}`,
+  );
   // Sorted here rather than by ORDER BY, whose order follows each database's collation.
   return rows
-    .map((row): StoredDefinition => ({ key: String(row.k), definition: String(row.d) }))
+    .map((row): StoredDefinition => ({
+      key: String(row.k),
+      definition: String(row.d),
+      updatedAt: fromUtcText(row.updated_at),
+    }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 

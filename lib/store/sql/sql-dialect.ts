@@ -21,6 +21,21 @@ export interface SqlDialect {
   readonly lockSuffix: string;
   /** An INSERT of one row that does nothing when a row with the same key exists. */
   insertMissing(table: string, columns: string[], key: string): string;
+  /**
+   * An INSERT of `rows` rows that updates the stored row where one with the same `key` exists:
+   * each column of `update` is set to the expression it returns, given that column's stored and
+   * incoming values (no other column's: MySQL assigns in order, so another column could already
+   * hold its new value). The key must be the table's only unique key (MySQL updates on any).
+   */
+  upsert(
+    table: string,
+    columns: string[],
+    key: string[],
+    rows: number,
+    update: Record<string, (stored: string, incoming: string) => string>,
+  ): string;
+  /** The larger of two values of one type: `GREATEST` on PostgreSQL and MySQL, `max` on SQLite. */
+  greatest(a: string, b: string): string;
   /** An expression reading an instant column as UTC text (see utc-text.ts). */
   instantText(column: string): string;
   /** The UTF-8 bytes a `text` column holds. */
@@ -29,12 +44,25 @@ export interface SqlDialect {
 
 const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
 
+/** How each database words an INSERT that updates the row it finds instead. */
+interface UpsertSyntax {
+  /** After the table's name: PostgreSQL needs an alias to tell the stored row from `EXCLUDED`. */
+  alias: string;
+  /** What comes between the VALUES and the assignments, given the quoted key columns. */
+  clause(key: string): string;
+  stored(column: string): string;
+  incoming(column: string): string;
+}
+
 function dialect(
   name: DialectName,
   quote: (identifier: string) => string,
-  parts: Omit<SqlDialect, 'name' | 'quote' | 'insertMissing'> & { onConflict(key: string): string },
+  parts: Omit<SqlDialect, 'name' | 'quote' | 'insertMissing' | 'upsert'> & {
+    onConflict(key: string): string;
+    upsertSyntax: UpsertSyntax;
+  },
 ): SqlDialect {
-  const { onConflict, ...rest } = parts;
+  const { onConflict, upsertSyntax: syntax, ...rest } = parts;
   return {
     name,
     quote,
@@ -42,6 +70,18 @@ function dialect(
     insertMissing: (table, columns, key) =>
       `INSERT INTO ${table} (${columns.map(quote).join(', ')}) ` +
       `VALUES (${placeholders(columns.length)}) ${onConflict(key)}`,
+    upsert: (table, columns, key, rows, update) => {
+      const row = `(${placeholders(columns.length)})`;
+      const assignments = Object.entries(update).map(([column, value]) => {
+        const quoted = quote(column);
+        return `${quoted} = ${value(syntax.stored(quoted), syntax.incoming(quoted))}`;
+      });
+      return (
+        `INSERT INTO ${table}${syntax.alias} (${columns.map(quote).join(', ')}) ` +
+        `VALUES ${Array.from({ length: rows }, () => row).join(', ')} ` +
+        `${syntax.clause(key.map(quote).join(', '))} ${assignments.join(', ')}`
+      );
+    },
   };
 }
 
@@ -60,6 +100,13 @@ export function dialectOf(dataSource: DataSource): SqlDialect {
       },
       lockSuffix: ' FOR UPDATE',
       onConflict: (key) => `ON CONFLICT (${quote(key)}) DO NOTHING`,
+      upsertSyntax: {
+        alias: ' AS t',
+        clause: (key) => `ON CONFLICT (${key}) DO UPDATE SET`,
+        stored: (column) => `t.${column}`,
+        incoming: (column) => `EXCLUDED.${column}`,
+      },
+      greatest: (a, b) => `GREATEST(${a}, ${b})`,
       // to_char does not depend on the session's DateStyle, as a cast to text would.
       instantText: (column) => `to_char(${column}, 'YYYY-MM-DD HH24:MI:SS.MS')`,
       maxTextBytes: Number.POSITIVE_INFINITY,
@@ -70,6 +117,15 @@ export function dialectOf(dataSource: DataSource): SqlDialect {
       render: (sql) => sql,
       lockSuffix: ' FOR UPDATE',
       onConflict: (key) => `ON DUPLICATE KEY UPDATE ${quote(key)} = ${quote(key)}`,
+      // VALUES(): MariaDB has no row alias (`AS new`), which MySQL 8.0.19+ prefers but still
+      // accepts VALUES() for.
+      upsertSyntax: {
+        alias: '',
+        clause: () => 'ON DUPLICATE KEY UPDATE',
+        stored: (column) => column,
+        incoming: (column) => `VALUES(${column})`,
+      },
+      greatest: (a, b) => `GREATEST(${a}, ${b})`,
       instantText: (column) => `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f')`,
       maxTextBytes: 65_535,
     });
@@ -79,6 +135,15 @@ export function dialectOf(dataSource: DataSource): SqlDialect {
       render: (sql) => sql,
       lockSuffix: '',
       onConflict: (key) => `ON CONFLICT (${quote(key)}) DO NOTHING`,
+      upsertSyntax: {
+        alias: '',
+        clause: (key) => `ON CONFLICT (${key}) DO UPDATE SET`,
+        stored: (column) => column,
+        incoming: (column) => `excluded.${column}`,
+      },
+      // Two arguments make max() a scalar function; the instants are UTC text, which compares
+      // in time order.
+      greatest: (a, b) => `max(${a}, ${b})`,
       instantText: (column) => column,
       maxTextBytes: Number.POSITIVE_INFINITY,
     });

@@ -1,0 +1,59 @@
+import type { StaleFlag, UsageReport } from '../staleness';
+import type { SourceScan } from './code-references';
+
+/** Dynamic references printed at most; `--json` lists them all. */
+const MAX_DYNAMIC_LINES = 10;
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+function describeFlag(flag: StaleFlag): string[] {
+  const lines = [`${flag.key} (${flag.inStore ? flag.type : 'not in the store'})`];
+  for (const reason of flag.reasons) lines.push(`  ${reason.code}: ${reason.message}`);
+  if (flag.references.length > 0) {
+    lines.push(
+      `  named at ${flag.references.map(({ file, line }) => `${file}:${line}`).join(', ')}`,
+    );
+  }
+  return lines;
+}
+
+/**
+ * The `hybrid-flags stale` report for a person: what was looked at, each flag to act on with
+ * its reasons and where code names it, and the places whose flags the scan could not read.
+ * @internal
+ */
+export function staleReportLines(
+  report: UsageReport,
+  stale: readonly StaleFlag[],
+  scan: (SourceScan & { dir: string }) | undefined,
+): string[] {
+  const stored = report.flags.filter((flag) => flag.inStore).length;
+  const scope =
+    `${plural(stored, 'flag')} in the store, usage since ${report.since} (${report.days} days)` +
+    (scan === undefined
+      ? '; without --src, flags named only in code and flags named nowhere are not checked'
+      : `, ${plural(scan.files, 'source file')} scanned in ${scan.dir}`);
+  const lines = [scope, ''];
+  for (const flag of stale) lines.push(...describeFlag(flag), '');
+  lines.push(
+    stale.length === 0 ? 'No flag to act on.' : `${plural(stale.length, 'flag')} to act on.`,
+  );
+  if (scan !== undefined && scan.dynamic.length > 0) {
+    lines.push(
+      '',
+      `${plural(scan.dynamic.length, 'place')} ${scan.dynamic.length === 1 ? 'names' : 'name'} ` +
+        'flags the scan cannot read; a flag used only ' +
+        'there is reported unreferenced wrongly, so check them before removing one:',
+    );
+    for (const { file, line, call, expression } of scan.dynamic.slice(0, MAX_DYNAMIC_LINES)) {
+      lines.push(
+        `  ${file}:${line} ${call}(${expression})` +
+          (call === 'evaluateAll' ? ' evaluates every flag' : ''),
+      );
+    }
+    if (scan.dynamic.length > MAX_DYNAMIC_LINES) {
+      lines.push(`  and ${scan.dynamic.length - MAX_DYNAMIC_LINES} more (--json lists them all)`);
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,141 @@
+import { HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { ActivityCounters, type DeliveryOutcomeKind } from '../metrics/activity-counters';
+import type { Delivery } from '../webhook/delivery';
+
+/** Changed keys and problem paths a log entry lists at most (with the full count beside). */
+const LISTED = 10;
+
+/**
+ * What a delivery request revealed on its way to its answer: what its log entry may tell.
+ * Filled in by the handler as it goes; never the token itself nor any flag value.
+ * @internal
+ */
+export interface DeliveryFacts {
+  /** When the request reached the handler (`performance.now()`). */
+  startedAt?: number;
+  /** The verified token's claims that identify the delivery. */
+  sender?: { jti: string; sub?: string };
+  /** The delivery, once its body parsed. */
+  delivery?: Delivery;
+  /** Why the store failed, for a 503. */
+  cause?: unknown;
+}
+
+/** A 200 answer of the delivery endpoint. */
+type DeliveryAnswer =
+  | { status: 'applied'; revision: number; changed: string[] }
+  | { status: 'unchanged'; revision: number };
+
+/** The log entry's fields: JSON-friendly, one line under ConsoleLogger's `json: true`. */
+type Fields = Record<string, string | number | string[]>;
+
+function errorBody(body: unknown): Record<string, unknown> {
+  return body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+}
+
+/** The answer's machine-readable error code (docs/protocol.md). */
+function errorCode(status: number, body: Record<string, unknown>): string {
+  if (typeof body.error === 'string' && /^[a-z_]+$/.test(body.error)) return body.error;
+  // The endpoint's one answer without a code: the module has no `webhook` option.
+  if (status === HttpStatus.NOT_FOUND) return 'webhook_not_configured';
+  return `http_${status}`;
+}
+
+/**
+ * Ends every request to `POST {webhookPath}/deliveries` with exactly one structured log entry
+ * (context `FlagsModule`) and one count for the metrics. The entry is an object with a stable
+ * `event` name; the README's "Logs" section lists the events and their fields.
+ * @internal
+ */
+@Injectable()
+export class DeliveryLog {
+  private readonly logger = new Logger('FlagsModule');
+
+  constructor(private readonly activity: ActivityCounters) {}
+
+  /** The delivery was answered 200: applied, or unchanged (not newer than the current revision). */
+  answered(facts: DeliveryFacts, answer: DeliveryAnswer): void {
+    const fields = this.common(facts, HttpStatus.OK);
+    if (answer.status === 'applied') {
+      this.activity.delivery('applied');
+      this.logger.log({
+        event: 'flags.delivery.applied',
+        ...fields,
+        changedCount: answer.changed.length,
+        changed: answer.changed.slice(0, LISTED),
+      });
+    } else {
+      this.activity.delivery('unchanged');
+      this.logger.log({
+        event: 'flags.delivery.unchanged',
+        ...fields,
+        currentRevision: answer.revision,
+      });
+    }
+  }
+
+  /** The handler threw: an error answer of the protocol, or an unexpected error (a 500). */
+  threw(facts: DeliveryFacts, error: unknown): void {
+    if (error instanceof HttpException) {
+      this.errorAnswer(facts, error.getStatus(), error.getResponse());
+      return;
+    }
+    this.end('failed', 'internal_error', 'error', {
+      ...this.common(facts, HttpStatus.INTERNAL_SERVER_ERROR),
+      cause: error instanceof Error ? error.message : String(error),
+    });
+  }
+
+  /**
+   * An error answer given with this body: by the handler, or before it ran (Express refused the
+   * body).
+   */
+  errorAnswer(facts: DeliveryFacts, status: number, answer: unknown): void {
+    const body = errorBody(answer);
+    const reason = errorCode(status, body);
+    const fields = this.common(facts, status);
+    if (reason === 'store_unavailable') {
+      // The control plane retries; the outage itself is logged by the module as an error.
+      const cause = facts.cause instanceof Error ? facts.cause.message : undefined;
+      this.end('failed', reason, 'warn', { ...fields, ...(cause === undefined ? {} : { cause }) });
+      return;
+    }
+    if (typeof body.reason === 'string') fields.tokenReason = body.reason;
+    if (typeof body.currentRevision === 'number') fields.currentRevision = body.currentRevision;
+    if (Array.isArray(body.details)) {
+      // Paths only: a validation message may quote a value.
+      const paths = body.details.map((detail) => String(errorBody(detail).path ?? ''));
+      fields.problemCount = paths.length;
+      fields.problems = paths.slice(0, LISTED);
+    }
+    this.end('refused', reason, 'warn', fields);
+  }
+
+  private end(
+    outcome: DeliveryOutcomeKind,
+    reason: string,
+    level: 'warn' | 'error',
+    fields: Fields,
+  ): void {
+    this.activity.delivery(outcome, reason);
+    this.logger[level]({ event: `flags.delivery.${outcome}`, reason, ...fields });
+  }
+
+  private common(facts: DeliveryFacts, status: number): Fields {
+    const { delivery, sender, startedAt } = facts;
+    const fields: Fields = { status };
+    if (delivery !== undefined) {
+      fields.kind = delivery.kind;
+      fields.revision = delivery.revision;
+      if (delivery.kind === 'patch') fields.baseRevision = delivery.baseRevision;
+    }
+    if (sender !== undefined) {
+      fields.deliveryId = sender.jti;
+      if (sender.sub !== undefined) fields.actor = sender.sub;
+    }
+    if (startedAt !== undefined) {
+      fields.durationMs = Math.round((performance.now() - startedAt) * 10) / 10;
+    }
+    return fields;
+  }
+}

@@ -1,0 +1,31 @@
+import type { PromClient } from './prom-client.types';
+
+/**
+ * Loads prom-client for the metrics: undefined when it is not installed; throws when it is
+ * installed but cannot be loaded.
+ * @internal
+ */
+export type PromClientLoader = () => PromClient | undefined;
+
+/** The loader FlagsMetrics uses; tests replace it to play a host without prom-client. @internal */
+export const PROM_CLIENT_LOADER = 'FLAGS:PROM_CLIENT_LOADER';
+
+function isMissing(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'MODULE_NOT_FOUND' && String(message).includes("'prom-client'");
+}
+
+/**
+ * `require`d here, lazily, and nowhere else: prom-client is an optional peer dependency, and
+ * importing it statically would break every application that does not install it
+ * (test/architecture/optional-peers.spec.ts checks this).
+ * @internal
+ */
+export const loadPromClient: PromClientLoader = () => {
+  try {
+    return require('prom-client') as PromClient;
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+};

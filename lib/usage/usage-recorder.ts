@@ -1,0 +1,125 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
+import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
+import { FlagStore, type UsageCount } from '../store/flag-store';
+import { InvalidChangeError } from '../store/invalid-change.error';
+import { withTimeout } from '../sync/with-timeout';
+import { UsageCounter } from './usage-counter';
+import { utcDay } from './utc-day';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Adds this instance's evaluation counts to the store every `usageFlushMs`, and once more when
+ * the application shuts down. Counts that could not be stored stay in memory and go with the
+ * next flush, so an outage delays them without losing them. Each instance also deletes the days
+ * past `usageRetentionDays`, once a day.
+ * @internal
+ */
+@Injectable()
+export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('FlagsModule');
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  private running?: Promise<void>;
+  private failing = false;
+  private purgedDay?: string;
+
+  constructor(
+    @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
+    private readonly store: FlagStore,
+    private readonly counter: UsageCounter,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.options.usage) this.schedule();
+  }
+
+  /**
+   * The last flush runs here, while the database connection is still open (TypeORM closes it
+   * in a later shutdown hook). It waits `loadTimeoutMs` at most, so a database that does not
+   * answer cannot hold the shutdown.
+   */
+  async onModuleDestroy(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.timer);
+    if (!this.options.usage) return;
+    const last = (async () => {
+      await this.running;
+      await this.flush();
+    })();
+    try {
+      await withTimeout(last, this.options.loadTimeoutMs, 'the last usage flush');
+    } catch (error) {
+      this.logger.warn(
+        `The last usage flush did not finish (${(error as Error).message}): usage reports ` +
+          `may miss up to ${this.options.usageFlushMs} ms of this instance's evaluations. ` +
+          'Nothing else is affected.',
+      );
+    }
+  }
+
+  /**
+   * Adds the counts not stored yet to the store; a flush asked for while one runs waits for it,
+   * then runs. Never rejects: a failure keeps the counts for the next flush.
+   */
+  async flush(now = new Date()): Promise<void> {
+    while (this.running !== undefined) await this.running;
+    this.running = this.write(now).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      void this.flush().finally(() => {
+        if (!this.stopped) this.schedule();
+      });
+    }, this.options.usageFlushMs);
+    // Counting must not keep a process alive that is otherwise done.
+    this.timer.unref();
+  }
+
+  private async write(now: Date): Promise<void> {
+    const pending = this.counter.takePending();
+    const day = utcDay(now);
+    const counts: UsageCount[] = pending.map((entry) => ({ ...entry, day, lastEvaluatedAt: now }));
+    try {
+      if (counts.length > 0) await this.store.recordUsage(counts);
+      if (this.purgedDay !== day) {
+        await this.store.forgetUsage(
+          utcDay(new Date(now.getTime() - this.options.usageRetentionDays * DAY_MS)),
+        );
+        this.purgedDay = day;
+      }
+      if (this.failing) {
+        this.failing = false;
+        this.logger.log('Usage counts are stored again.');
+      }
+    } catch (error) {
+      if (error instanceof InvalidChangeError) {
+        // Refused whole, they would be refused again at every flush and hold back the rest.
+        this.logger.error(
+          `Usage counts were refused by the store and dropped: ${error.message}. Please report ` +
+            'this: the counter only hands out counts every store accepts.',
+        );
+        return;
+      }
+      this.counter.restore(pending);
+      if (!this.failing) {
+        this.failing = true;
+        this.logger.warn(
+          `Usage counts could not be stored (${(error as Error).message}); they are kept in ` +
+            `memory and retried every ${this.options.usageFlushMs} ms. If the usage table is ` +
+            'missing, run the migrations in FLAG_MIGRATIONS.',
+        );
+      }
+    }
+  }
+}

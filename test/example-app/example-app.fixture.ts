@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { AppModule } from '../../example-app/src/app.module';
+
+/** The HTTP adapters the example app runs on, created as main.ts creates them. */
+export const PLATFORMS = [
+  {
+    name: 'Express',
+    create: (moduleRef: TestingModule) =>
+      moduleRef.createNestApplication({ rawBody: true, logger: false }),
+  },
+  {
+    name: 'Fastify',
+    // As main.ts does with HTTP_ADAPTER=fastify.
+    create: (moduleRef: TestingModule) =>
+      moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+        rawBody: true,
+        logger: false,
+      }),
+  },
+];
+
+export interface ExampleApp {
+  app: INestApplication;
+  /** Closes the application and deletes its database. */
+  close(): Promise<void>;
+}
+
+/** The example app's AppModule on a fresh SQLite file, on `platform`, ready for requests. */
+export async function startExampleAppOnSqlite(
+  platform: (typeof PLATFORMS)[number],
+): Promise<ExampleApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'example-app-'));
+  process.env.SQLITE_FILE = join(dir, 'flags.sqlite');
+  delete process.env.DATABASE_URL;
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const app = platform.create(moduleRef);
+  await app.init();
+  await (app.getHttpAdapter().getInstance() as { ready?: () => Promise<unknown> }).ready?.();
+  return {
+    app,
+    close: async () => {
+      await app.close();
+      delete process.env.SQLITE_FILE;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

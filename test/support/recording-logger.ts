@@ -1,0 +1,29 @@
+import type { LoggerService } from '@nestjs/common';
+
+type Level = 'log' | 'warn' | 'error' | 'debug' | 'verbose';
+
+/** A Nest logger that keeps what is logged, for tests of what the module tells operators. */
+export class RecordingLogger implements LoggerService {
+  readonly entries: Array<{ level: Level; message: unknown }> = [];
+
+  log(message: unknown): void {
+    this.entries.push({ level: 'log', message });
+  }
+  warn(message: unknown): void {
+    this.entries.push({ level: 'warn', message });
+  }
+  error(message: unknown): void {
+    this.entries.push({ level: 'error', message });
+  }
+  debug(message: unknown): void {
+    this.entries.push({ level: 'debug', message });
+  }
+  verbose(message: unknown): void {
+    this.entries.push({ level: 'verbose', message });
+  }
+
+  /** The messages logged at `level`, as text. */
+  messages(level: Level): string[] {
+    return this.entries.filter((entry) => entry.level === level).map((e) => String(e.message));
+  }
+}
