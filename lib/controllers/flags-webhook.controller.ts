@@ -260,7 +260,8 @@ export function flagsWebhookController(path: string): Type<unknown> {
           stored,
           counts,
           lastEvaluations,
-          unflushed: this.counter.unflushed(),
+          // Without usage, counts (kept for metrics) are never stored: none is pending.
+          unflushed: this.options.usage ? this.counter.unflushed() : new Map(),
           now,
           days,
           flushIntervalMs: this.options.usageFlushMs,

@@ -22,7 +22,11 @@ import { TESTING_FLAGS, type TestingFlagValue, TestingFlags } from './testing-fl
 /** Options of `FlagsTestingModule.forRoot()`. @publicApi */
 export interface FlagsTestingOptions extends Pick<
   FlagsModuleOptions,
-  'requestContext' | 'contextHeaders'
+  | 'requestContext'
+  | 'contextHeaders'
+  | 'onEvaluation'
+  | 'emitEvaluationEvents'
+  | 'evaluationSampleRate'
 > {
   /**
    * The flags to serve: values, or full flagd definitions.

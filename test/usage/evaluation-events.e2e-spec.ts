@@ -7,6 +7,7 @@ import {
   FlagService,
   FlagsModule,
   type FlagsModuleOptions,
+  FlagsTestingModule,
   InMemoryFlagStore,
 } from '../../lib';
 import { STORE_FLAGS } from '../module/flags-fixtures';
@@ -143,5 +144,29 @@ describe('evaluation events', () => {
     await expect(start({ onEvaluation: () => undefined, evaluationSampleRate: 2 })).rejects.toThrow(
       /evaluationSampleRate is a share from 0 to 1/,
     );
+  });
+});
+
+describe('evaluation events in FlagsTestingModule', () => {
+  it('reach onEvaluation as they do with FlagsModule', async () => {
+    const events: FlagEvaluationEvent[] = [];
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        FlagsTestingModule.forRoot({
+          flags: { 'new-checkout': true },
+          onEvaluation: (event) => events.push(event),
+        }),
+      ],
+    }).compile();
+    const app = await moduleRef.createNestApplication({ logger: false }).init();
+    try {
+      expect(app.get(FlagService).isEnabled('new-checkout', { targetingKey: 'u-1' })).toBe(true);
+      await nextTurn();
+      expect(events).toEqual([
+        expect.objectContaining({ flagKey: 'new-checkout', targetingKey: 'u-1', reason: 'STATIC' }),
+      ]);
+    } finally {
+      await app.close();
+    }
   });
 });

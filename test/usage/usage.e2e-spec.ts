@@ -141,6 +141,8 @@ describe('usage counting (SQLite)', () => {
   it('counts nothing with usage off', async () => {
     const app = await start({ usage: false });
     app.get(FlagService).isEnabled('new-checkout', { plan: 'premium' });
+    // Metrics still count it in memory, but nothing is waiting to be stored.
+    expect(flagOf(await getUsage(app), 'new-checkout')?.unflushed).toEqual({});
     await stop(app);
     const next = await start();
     expect(flagOf(await getUsage(next), 'new-checkout')?.counts).toEqual({});
