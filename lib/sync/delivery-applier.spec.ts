@@ -169,4 +169,85 @@ describe('DeliveryApplier under concurrent snapshots', () => {
     expect(outcomes.every((outcome) => outcome.status !== 'conflict')).toBe(true);
     expect((await store.state()).revision).toBe(7);
   });
+
+  describe('with rows the store holds but cannot be read (edited by hand, damaged)', () => {
+    /** A store at revision 1 whose flag "broken" and flag set metadata are not JSON. */
+    async function damaged() {
+      const state = setup();
+      await state.store.apply({
+        baseRevision: 0,
+        revision: 1,
+        checksum: 'f'.repeat(64),
+        metadata: '{"owner": ',
+        upsertFlags: [
+          { key: 'a', definition: JSON.stringify(flag(true)) },
+          { key: 'broken', definition: '{"state": "ENAB' },
+        ],
+        deleteFlags: [],
+        upsertEvaluators: [],
+        deleteEvaluators: [],
+        at: new Date(),
+      });
+      return state;
+    }
+
+    it('refuses a patch that would keep the row, naming it, and writes nothing', async () => {
+      const { store, applier } = await damaged();
+      const patch = { kind: 'patch', revision: 2, baseRevision: 1, upsert: { a: flag(false) } };
+      await expect(applier.apply(delivery(patch), sender())).resolves.toEqual({
+        status: 'invalid',
+        details: [{ path: '/metadata', message: expect.stringMatching(/send a snapshot/) }],
+      });
+      expect((await store.state()).revision).toBe(1);
+    });
+
+    it('applies a snapshot, which reads no stored row and replaces them all', async () => {
+      const { store, cache, applier } = await damaged();
+      await expect(
+        applier.apply(delivery({ ...SNAPSHOT, revision: 2 }), sender()),
+      ).resolves.toMatchObject({ status: 'applied', revision: 2 });
+      const stored = await store.load();
+      expect(stored.flags.map((entry) => entry.key)).toEqual(['a', 'b']);
+      expect(stored.metadata).toBeNull();
+      expect(cache.snapshot.revision).toBe(2);
+    });
+
+    it('names the damaged flag once the metadata is readable, and merges a patch replacing it', async () => {
+      const { store, applier } = await damaged();
+      await applier.apply(
+        delivery({ kind: 'snapshot', revision: 2, flags: { a: flag(true) } }),
+        sender(),
+      );
+      await store.apply({
+        baseRevision: 2,
+        revision: 3,
+        checksum: 'f'.repeat(64),
+        upsertFlags: [{ key: 'broken', definition: 'not json' }],
+        deleteFlags: [],
+        upsertEvaluators: [],
+        deleteEvaluators: [],
+        at: new Date(),
+      });
+      const keeping = { kind: 'patch', revision: 4, baseRevision: 3, upsert: { a: flag(false) } };
+      await expect(applier.apply(delivery(keeping), sender())).resolves.toEqual({
+        status: 'invalid',
+        details: [
+          {
+            path: '/flags/broken',
+            message: expect.stringMatching(/stored definition of flag "broken" is not valid JSON/),
+          },
+        ],
+      });
+      const replacing = {
+        kind: 'patch',
+        revision: 4,
+        baseRevision: 3,
+        upsert: { broken: flag(true) },
+      };
+      await expect(applier.apply(delivery(replacing), sender())).resolves.toMatchObject({
+        status: 'applied',
+        changed: ['broken'],
+      });
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { FlagCache } from '../cache/flag-cache';
 import { parseFlagSet } from '../evaluation';
+import { pointer } from '../evaluation/validation-error';
 import { NonFiniteNumberError } from '../store/canonical-json';
 import {
   type ApplyOutcome,
@@ -26,16 +27,46 @@ export interface DeliverySender {
   acceptedUntil: number;
 }
 
-function parsedDefinitions(entries: StoredDefinition[]): Record<string, unknown> {
-  return Object.fromEntries(entries.map(({ key, definition }) => [key, JSON.parse(definition)]));
+/** A stored row the patch needs but cannot read (written by hand, or damaged). */
+class UnreadableRowError extends Error {
+  constructor(
+    readonly path: string,
+    what: string,
+  ) {
+    super(
+      `the stored ${what} is not valid JSON, so a patch cannot be merged with it: send a ` +
+        'snapshot (which replaces every row), or a patch that replaces or deletes it',
+    );
+  }
+}
+
+function parsedRow(text: string, path: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UnreadableRowError(path, what);
+  }
+}
+
+/** The stored definitions a patch keeps (those it neither replaces nor deletes), parsed. */
+function keptDefinitions(
+  entries: StoredDefinition[],
+  replaced: Record<string, unknown>,
+  deleted: string[],
+  section: 'flags' | '$evaluators',
+): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const { key, definition } of entries) {
+    if (Object.hasOwn(replaced, key) || deleted.includes(key)) continue;
+    const what = section === 'flags' ? `definition of flag "${key}"` : `evaluator "${key}"`;
+    kept[key] = parsedRow(definition, pointer(`/${section}`, key), what);
+  }
+  return kept;
 }
 
 /** The flag set a delivery asks for, given what the store holds. */
 function resultingDocument(current: StoredFlagSet, delivery: Delivery): FlagSetDocument {
-  const metadata =
-    current.metadata === null
-      ? undefined
-      : (JSON.parse(current.metadata) as Record<string, unknown>);
+  // A snapshot replaces everything: it reads none of the stored rows, so it can repair them.
   if (delivery.kind === 'snapshot') {
     return {
       flags: delivery.flags,
@@ -43,10 +74,23 @@ function resultingDocument(current: StoredFlagSet, delivery: Delivery): FlagSetD
       ...(delivery.metadata ? { metadata: delivery.metadata } : {}),
     };
   }
-  const flags = { ...parsedDefinitions(current.flags), ...delivery.upsert };
-  for (const key of delivery.delete) delete flags[key];
-  const evaluators = { ...parsedDefinitions(current.evaluators), ...delivery.$evaluators };
-  for (const name of delivery.deleteEvaluators) delete evaluators[name];
+  const metadata =
+    current.metadata === null
+      ? undefined
+      : (parsedRow(current.metadata, '/metadata', 'flag set metadata') as Record<string, unknown>);
+  const flags = {
+    ...keptDefinitions(current.flags, delivery.upsert, delivery.delete, 'flags'),
+    ...delivery.upsert,
+  };
+  const evaluators = {
+    ...keptDefinitions(
+      current.evaluators,
+      delivery.$evaluators,
+      delivery.deleteEvaluators,
+      '$evaluators',
+    ),
+    ...delivery.$evaluators,
+  };
   return { flags, $evaluators: evaluators, ...(metadata ? { metadata } : {}) };
 }
 
@@ -88,7 +132,13 @@ export class DeliveryApplier {
     if (delivery.kind === 'patch' && delivery.baseRevision !== current.revision) {
       return { status: 'conflict', currentRevision: current.revision };
     }
-    const document = resultingDocument(current, delivery);
+    let document: FlagSetDocument;
+    try {
+      document = resultingDocument(current, delivery);
+    } catch (error) {
+      if (!(error instanceof UnreadableRowError)) throw error;
+      return { status: 'invalid', details: [{ path: error.path, message: error.message }] };
+    }
     const parsed = parseFlagSet(document);
     if (!parsed.ok) return { status: 'invalid', details: parsed.errors };
     let change: FlagSetChange;
