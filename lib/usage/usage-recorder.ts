@@ -10,7 +10,7 @@ import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
 import { FlagStore, type UsageCount } from '../store/flag-store';
 import { InvalidChangeError } from '../store/invalid-change.error';
 import { withTimeout } from '../sync/with-timeout';
-import { UsageCounter } from './usage-counter';
+import { type PendingUsage, UsageCounter } from './usage-counter';
 import { utcDay } from './utc-day';
 
 const DAY_MS = 86_400_000;
@@ -92,34 +92,40 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
     const counts: UsageCount[] = pending.map((entry) => ({ ...entry, day, lastEvaluatedAt: now }));
     try {
       if (counts.length > 0) await this.store.recordUsage(counts);
-      if (this.purgedDay !== day) {
-        await this.store.forgetUsage(
-          utcDay(new Date(now.getTime() - this.options.usageRetentionDays * DAY_MS)),
-        );
-        this.purgedDay = day;
-      }
-      if (this.failing) {
-        this.failing = false;
-        this.logger.log('Usage counts are stored again.');
-      }
     } catch (error) {
-      if (error instanceof InvalidChangeError) {
-        // Refused whole, they would be refused again at every flush and hold back the rest.
-        this.logger.error(
-          `Usage counts were refused by the store and dropped: ${error.message}. Please report ` +
-            'this: the counter only hands out counts every store accepts.',
-        );
-        return;
-      }
-      this.counter.restore(pending);
-      if (!this.failing) {
-        this.failing = true;
-        this.logger.warn(
-          `Usage counts could not be stored (${(error as Error).message}); they are kept in ` +
-            `memory and retried every ${this.options.usageFlushMs} ms. If the usage table is ` +
-            'missing, run the migrations in FLAG_MIGRATIONS.',
-        );
-      }
+      this.failed(error, pending);
+      return;
     }
+    if (this.failing) {
+      this.failing = false;
+      this.logger.log('Usage counts are stored again.');
+    }
+    if (this.purgedDay === day) return;
+    try {
+      const oldest = new Date(now.getTime() - this.options.usageRetentionDays * DAY_MS);
+      await this.store.forgetUsage(utcDay(oldest));
+      this.purgedDay = day;
+    } catch {
+      // Tried again at the next flush; old days only wait a little longer to go.
+    }
+  }
+
+  private failed(error: unknown, pending: PendingUsage[]): void {
+    if (error instanceof InvalidChangeError) {
+      // Refused whole, they would be refused again at every flush and hold back the rest.
+      this.logger.error(
+        `Usage counts were refused by the store and dropped: ${error.message}. Please report ` +
+          'this: the counter only hands out counts every store accepts.',
+      );
+      return;
+    }
+    this.counter.restore(pending);
+    if (this.failing) return;
+    this.failing = true;
+    this.logger.warn(
+      `Usage counts could not be stored (${(error as Error).message}); they are kept in memory ` +
+        `and retried every ${this.options.usageFlushMs} ms. If the usage table is missing, run ` +
+        'the migrations in FLAG_MIGRATIONS.',
+    );
   }
 }

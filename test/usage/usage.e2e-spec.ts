@@ -5,7 +5,13 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import request from 'supertest';
-import { FlagService, FlagsModule, type FlagStore, type FlagsModuleOptions } from '../../lib';
+import {
+  FlagService,
+  FlagsModule,
+  type FlagStore,
+  type FlagsModuleOptions,
+  InMemoryFlagStore,
+} from '../../lib';
 import { UsageRecorder } from '../../lib/usage/usage-recorder';
 import { ControllableStore } from '../module/controllable.store';
 import { STORE_FLAGS } from '../module/flags-fixtures';
@@ -174,6 +180,32 @@ describe('usage counting while the store is down', () => {
         on: 2,
         off: 1,
       });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('counts once what was stored when deleting old days failed after it', async () => {
+    class PurgeFailingStore extends InMemoryFlagStore {
+      purges = 0;
+      override async forgetUsage(beforeDay: string): Promise<void> {
+        if (++this.purges === 1) throw new Error('connection reset');
+        return super.forgetUsage(beforeDay);
+      }
+    }
+    const store = new PurgeFailingStore();
+    const moduleRef = await Test.createTestingModule({
+      imports: [FlagsModule.forRoot({ store, seed: STORE_FLAGS, ...NO_TIMER })],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    try {
+      app.get(FlagService).isEnabled('new-checkout', { plan: 'premium' });
+      await app.get(UsageRecorder).flush();
+      await app.get(UsageRecorder).flush();
+      expect(store.purges).toBe(2);
+      const stored = await store.usage('2000-01-01');
+      expect(stored.map((row) => [row.variant, row.count])).toEqual([['on', 1]]);
     } finally {
       await app.close();
     }
