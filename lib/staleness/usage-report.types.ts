@@ -15,7 +15,10 @@ export interface FlagUsage {
   inStore: boolean;
   /** When the stored definition last changed (ISO 8601); null when not in the store. */
   updatedAt: string | null;
-  /** The stored flag's own `metadata` object; `{}` when it has none or is not in the store. */
+  /**
+   * The stored flag's metadata over the flag set's (as evaluations see it); `{}` when there is
+   * none or the flag is not in the store.
+   */
   metadata: Record<string, unknown>;
   /** The latest stored evaluation over all retained history (ISO 8601); null when none. */
   lastEvaluatedAt: string | null;

@@ -23,9 +23,12 @@ export function windowStart(now: Date, days: number): string {
   return utcDay(new Date(now.getTime() - (days - 1) * DAY_MS));
 }
 
-function metadataOf(definition: string): Record<string, unknown> {
+/** The `metadata` object of a definition (or of the flag set's metadata itself), else {}. */
+function metadataOf(text: string | null, nested: boolean): Record<string, unknown> {
+  if (text === null) return {};
   try {
-    const metadata = (JSON.parse(definition) as { metadata?: unknown }).metadata;
+    const parsed = JSON.parse(text) as unknown;
+    const metadata = nested ? (parsed as { metadata?: unknown } | null)?.metadata : parsed;
     return metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata)
       ? (metadata as Record<string, unknown>)
       : {};
@@ -50,11 +53,13 @@ export function buildUsageReport(inputs: UsageReportInputs): UsageReport {
     }
     return usage;
   };
+  // A flag's metadata overlays the flag set's, as flagd defines it and as evaluations see it.
+  const setMetadata = metadataOf(stored.metadata, false);
   for (const { key, definition, updatedAt } of stored.flags) {
     const usage = entry(key);
     usage.inStore = true;
     usage.updatedAt = updatedAt?.toISOString() ?? null;
-    usage.metadata = metadataOf(definition);
+    usage.metadata = { ...setMetadata, ...metadataOf(definition, true) };
   }
   // Counts come ordered by flag, then day: a day's entry is the last one until the day changes.
   for (const { flagKey, variant, day, count } of inputs.counts) {
