@@ -46,7 +46,8 @@ function resolve(
   outcome.errorCode = undefined;
   outcome.errorMessage = undefined;
   const flag = flagSet.get(key);
-  outcome.flag = flag;
+  // Written only when it changes: storing a reference costs a write barrier on every call.
+  if (outcome.flag !== flag) outcome.flag = flag;
   if (flag === undefined) {
     outcome.metadata = flagSet.metadata;
     return fail('FLAG_NOT_FOUND', `Flag "${key}" not found; check the key or add the flag.`);

@@ -43,7 +43,7 @@ describe('buildUsageReport', () => {
         { flagKey: 'beta', lastEvaluatedAt: at('2026-12-01T09:59:00Z') },
         { flagKey: 'gone', lastEvaluatedAt: at('2026-12-01T09:00:00Z') },
       ],
-      unflushed: new Map([
+      unflushed: new Map<string, Record<string, number>>([
         ['theme', { dark: 3 }],
         ['typo', { '': 1 }],
       ]),
