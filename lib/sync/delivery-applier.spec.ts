@@ -170,6 +170,28 @@ describe('DeliveryApplier under concurrent snapshots', () => {
     expect((await store.state()).revision).toBe(7);
   });
 
+  it('deletes a key a patch both upserts and deletes, flag or evaluator', async () => {
+    const { store, applier } = setup();
+    await applier.apply(delivery(SNAPSHOT), sender());
+    const patch = {
+      kind: 'patch',
+      revision: 2,
+      baseRevision: 1,
+      upsert: { c: flag(true) },
+      delete: ['c'],
+      $evaluators: { other: { '==': [1, 1] } },
+      deleteEvaluators: ['other'],
+    };
+    await expect(applier.apply(delivery(patch), sender())).resolves.toEqual({
+      status: 'applied',
+      revision: 2,
+      changed: [],
+    });
+    const stored = await store.load();
+    expect(stored.flags.map((entry) => entry.key)).toEqual(['a', 'b']);
+    expect(stored.evaluators.map((entry) => entry.key)).toEqual(['staff']);
+  });
+
   describe('with rows the store holds but cannot be read (edited by hand, damaged)', () => {
     /** A store at revision 1 whose flag "broken" and flag set metadata are not JSON. */
     async function damaged() {

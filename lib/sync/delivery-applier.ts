@@ -82,6 +82,8 @@ function resultingDocument(current: StoredFlagSet, delivery: Delivery): FlagSetD
     ...keptDefinitions(current.flags, delivery.upsert, delivery.delete, 'flags'),
     ...delivery.upsert,
   };
+  // Deletions apply after upserts: a key in both ends up deleted.
+  for (const key of delivery.delete) delete flags[key];
   const evaluators = {
     ...keptDefinitions(
       current.evaluators,
@@ -91,6 +93,7 @@ function resultingDocument(current: StoredFlagSet, delivery: Delivery): FlagSetD
     ),
     ...delivery.$evaluators,
   };
+  for (const name of delivery.deleteEvaluators) delete evaluators[name];
   return { flags, $evaluators: evaluators, ...(metadata ? { metadata } : {}) };
 }
 
