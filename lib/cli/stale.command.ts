@@ -1,4 +1,5 @@
-import { type UsageReport, staleFlags } from '../staleness';
+import { LAUNCHED_AFTER_DAYS, type UsageReport, staleFlags } from '../staleness';
+import { DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS } from '../staleness/usage-report.types';
 import { stringOption } from './args';
 import { type SourceScan, scanCodeReferences } from './code-references';
 import type { Command } from './command';
@@ -7,11 +8,11 @@ import { CommandError, EXIT_FAILURE, EXIT_OK, UsageError, printJson, printLines 
 import { REMOTE_HELP, REMOTE_OPTIONS, clientFromArgs } from './remote';
 import { staleReportLines } from './stale-report';
 
-const DEFAULT_DAYS = 30;
+const DEFAULT_DAYS = DEFAULT_USAGE_DAYS;
 /** The launched rule looks at the last 7 days: a shorter window could not tell. */
-const MIN_DAYS = 7;
+const MIN_DAYS = LAUNCHED_AFTER_DAYS;
 /** The application's limit. */
-const MAX_DAYS = 400;
+const MAX_DAYS = MAX_USAGE_DAYS;
 
 function parseDays(text: string | undefined): number {
   if (text === undefined) return DEFAULT_DAYS;

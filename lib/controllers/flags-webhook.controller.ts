@@ -16,7 +16,9 @@ import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
 import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
 import { FlagStore, type StoredDefinition } from '../store/flag-store';
 import { DeliveryApplier } from '../sync/delivery-applier';
-import { buildUsageReport, windowStart } from '../usage/usage-report.builder';
+import { DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS } from '../staleness/usage-report.types';
+import { windowStart } from '../staleness/utc-days';
+import { buildUsageReport } from '../usage/usage-report.builder';
 import { UsageCounter } from '../usage/usage-counter';
 import { parseDelivery } from '../webhook/delivery';
 import { parseEvaluateRequest } from '../webhook/evaluate-request';
@@ -47,7 +49,6 @@ interface WebhookResponse {
 
 const RETRY_AFTER_SECONDS = '5';
 const MAX_AUDIT_PAGE = 1000;
-const MAX_USAGE_DAYS = 400;
 
 /** The 503 answer, telling the control plane when to retry. */
 function unavailable(response: WebhookResponse) {
@@ -243,7 +244,7 @@ export function flagsWebhookController(path: string): Type<unknown> {
       @Query('days') daysText?: string,
     ) {
       await this.remember(this.verify(request, ''));
-      const days = Number(daysText ?? 30);
+      const days = Number(daysText ?? DEFAULT_USAGE_DAYS);
       if (!Number.isInteger(days) || days < 1 || days > MAX_USAGE_DAYS) {
         throw invalidRequest([
           { path: '/query', message: `days is a number of days from 1 to ${MAX_USAGE_DAYS}` },

@@ -11,7 +11,7 @@ import {
   unusedReason,
 } from './stale-reason';
 import type { FlagUsage, UsageReport, VariantCounts } from './usage-report.types';
-import { DAY_MS, instant, latest, utcDay } from './utc-days';
+import { DAY_MS, instant, latest, windowStart } from './utc-days';
 
 /**
  * Days one variant must have been served to everyone, with the definition unchanged, before a
@@ -99,7 +99,7 @@ function launched(flag: FlagUsage, facts: Facts): StaleReason | undefined {
   // Changed within the period (or unknown): what was served may not be what it serves now.
   if (updatedAt === null || updatedAt.getTime() > since.getTime()) return undefined;
   // The last LAUNCHED_AFTER_DAYS UTC days, today included; a shorter report cannot tell.
-  const firstDay = utcDay(new Date(facts.now.getTime() - (LAUNCHED_AFTER_DAYS - 1) * DAY_MS));
+  const firstDay = windowStart(facts.now, LAUNCHED_AFTER_DAYS);
   if (typeof facts.report.since !== 'string' || facts.report.since > firstDay) return undefined;
   const served = new Map<string, number>();
   for (const { day, counts } of flag.daily ?? []) {

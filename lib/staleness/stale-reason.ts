@@ -1,4 +1,5 @@
 import type { FlagType } from './flag-lifecycle';
+import { utcDay } from './utc-days';
 
 /**
  * Why a flag is reported:
@@ -72,7 +73,7 @@ export function unusedReason(facts: {
   const idle =
     facts.lastEvaluatedAt === null
       ? `never evaluated, and unchanged for ${facts.idleDays} days`
-      : `not evaluated for ${facts.idleDays} days (last on ${facts.lastEvaluatedAt.toISOString().slice(0, 10)})`;
+      : `not evaluated for ${facts.idleDays} days (last on ${utcDay(facts.lastEvaluatedAt)})`;
   return {
     code: 'unused',
     idleDays: facts.idleDays,
@@ -96,7 +97,7 @@ export function launchedReason(
     evaluations,
     message:
       `served variant "${variant}" to all ${evaluations} evaluations of the last ${days} days, ` +
-      `unchanged since ${unchangedSince.toISOString().slice(0, 10)}: launched; make "${variant}" ` +
+      `unchanged since ${utcDay(unchangedSince)}: launched; make "${variant}" ` +
       `the only code path, then remove the flag from the store`,
   };
 }

@@ -46,3 +46,8 @@ export interface UsageReport {
   flushIntervalMs: number;
   flags: FlagUsage[];
 }
+
+/** The window `GET /_flags/usage` reports when none is asked for, in days. @internal */
+export const DEFAULT_USAGE_DAYS = 30;
+/** The longest window `GET /_flags/usage` reports, in days. @internal */
+export const MAX_USAGE_DAYS = 400;

@@ -6,6 +6,11 @@ export function utcDay(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
 
+/** The first UTC day of a window of `days` days ending with the day of `now`. */
+export function windowStart(now: Date, days: number): string {
+  return utcDay(new Date(now.getTime() - (days - 1) * DAY_MS));
+}
+
 /** An ISO 8601 instant from the usage report, or null when absent or not a date. */
 export function instant(text: string | null | undefined): Date | null {
   if (typeof text !== 'string') return null;

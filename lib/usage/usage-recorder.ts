@@ -8,12 +8,10 @@ import {
 import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
 import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
 import { FlagStore, type UsageCount } from '../store/flag-store';
+import { DAY_MS, utcDay } from '../staleness/utc-days';
 import { InvalidChangeError } from '../store/invalid-change.error';
 import { withTimeout } from '../sync/with-timeout';
 import { type PendingUsage, UsageCounter } from './usage-counter';
-import { utcDay } from './utc-day';
-
-const DAY_MS = 86_400_000;
 
 /**
  * Adds this instance's evaluation counts to the store every `usageFlushMs`, and once more when

@@ -1,5 +1,6 @@
 import type { StoredFlagSet } from '../store/flag-store';
-import { buildUsageReport, windowStart } from './usage-report.builder';
+import { windowStart } from '../staleness/utc-days';
+import { buildUsageReport } from './usage-report.builder';
 
 const NOW = new Date('2026-12-01T10:00:00Z');
 const at = (text: string) => new Date(text);

@@ -1,7 +1,7 @@
 import type { FlagUsage, UsageReport } from '../staleness';
 import { emptyFlagUsage } from '../staleness/stale-flags';
+import { windowStart } from '../staleness/utc-days';
 import type { StoredFlagSet, UsageCount } from '../store/flag-store';
-import { utcDay } from './utc-day';
 
 /** The inputs of one usage report, read from the store and this instance. @internal */
 export interface UsageReportInputs {
@@ -14,13 +14,6 @@ export interface UsageReportInputs {
   now: Date;
   days: number;
   flushIntervalMs: number;
-}
-
-const DAY_MS = 86_400_000;
-
-/** The first day of a window of `days` UTC days ending today. @internal */
-export function windowStart(now: Date, days: number): string {
-  return utcDay(new Date(now.getTime() - (days - 1) * DAY_MS));
 }
 
 /** The `metadata` object of a definition (or of the flag set's metadata itself), else {}. */
