@@ -1,6 +1,9 @@
-import { CONTEXT_OPERATORS, REF_KEY, compileTargeting } from './targeting/compile-targeting';
+import { CONTEXT_OPERATORS, compileTargeting } from './targeting/compile-targeting';
+import { REF_KEY } from './targeting/reference';
+import { CompiledReferences } from './targeting/flag-compilation';
 import { MAX_TOTAL_WEIGHT } from './targeting/fractional';
 import { OPERATORS } from './targeting/operators';
+import { type RuleCosts, type RuleLimits, referencesIn } from './targeting/rule-cost';
 import { SEM_VER_OPERATORS } from './targeting/sem-ver';
 import { type ValidationError, pointer } from './validation-error';
 
@@ -8,8 +11,14 @@ import { type ValidationError, pointer } from './validation-error';
  * Strict checks of targeting without compiling it (flags compile on first use): everything that
  * would make a rule fail to compile, always fail, or silently never match. The path is kept as a
  * stack of segments and turned into a JSON pointer only when something is wrong.
+ *
+ * Each evaluator is checked once per flag set, and its problems reported once, under
+ * "/$evaluators/<name>"; a `$ref` in a flag then costs a lookup, plus, where the evaluator can
+ * choose the flag's variant, one walk of its result positions per flag. Walking evaluators again
+ * at every use took time exponential in the document for evaluators sharing one another.
  */
 
+const hasOwn = Object.prototype.hasOwnProperty;
 const ARRAY_ARGUMENTS = new Set([
   'if',
   '?:',
@@ -38,19 +47,105 @@ const MIN_ARGUMENTS: Record<string, number> = {
 };
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%']);
 
+/** What strict validation learns about an evaluator, once per flag set. */
+interface EvaluatorSummary {
+  /** Free of context reads: a part using it is computed when its flag loads. */
+  readonly pure: boolean;
+  /** Free of problems, its own and those of the evaluators it uses. */
+  readonly clean: boolean;
+  /** How many levels it reaches below a `$ref` to it. */
+  readonly depth: number;
+}
+
+/**
+ * The checks of one flag set's `$evaluators`, which the checks of its flags look up.
+ * @internal
+ */
+export class EvaluatorChecks {
+  /** `$ref`s compiled for parts free of context reads, which compile the same for every flag. */
+  readonly references = new CompiledReferences();
+  private readonly summaries = new Map<string, EvaluatorSummary>();
+  private readonly checking = new Set<string>();
+  /** The evaluators being checked, dependents first: a `$ref` to one of them is a cycle. */
+  private readonly path: string[] = [];
+
+  constructor(
+    readonly evaluators: Readonly<Record<string, unknown>>,
+    readonly limits: RuleLimits,
+    readonly costs: RuleCosts,
+    private readonly errors: ValidationError[],
+  ) {}
+
+  /** Checks one evaluator (and those it uses) unless done; undefined while it is being checked. */
+  summary(name: string): EvaluatorSummary | undefined {
+    const known = this.summaries.get(name);
+    if (known === undefined && !this.checking.has(name)) this.checkWithDependencies(name);
+    return this.summaries.get(name);
+  }
+
+  /** The cycle a `$ref` to `name` closes. */
+  cycleTo(name: string): string[] {
+    return [...this.path.slice(this.path.indexOf(name)), name];
+  }
+
+  /** Dependencies first, with a stack of its own: a chain of thousands of evaluators is legal JSON. */
+  private checkWithDependencies(root: string): void {
+    const stack = [this.start(root)];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.next < top.names.length) {
+        const name = top.names[top.next++];
+        if (
+          hasOwn.call(this.evaluators, name) &&
+          !this.summaries.has(name) &&
+          !this.checking.has(name)
+        )
+          stack.push(this.start(name));
+        continue;
+      }
+      stack.pop();
+      this.summaries.set(top.name, this.checkOne(top.name));
+      this.checking.delete(top.name);
+      this.path.pop();
+    }
+  }
+
+  private start(name: string): { name: string; names: string[]; next: number } {
+    this.checking.add(name);
+    this.path.push(name);
+    return { name, names: referencesIn(this.evaluators[name], this.limits.maxDepth), next: 0 };
+  }
+
+  private checkOne(name: string): EvaluatorSummary {
+    const logic = this.evaluators[name];
+    const walk = new Walk(pointer('/$evaluators', name), '', this, undefined, this.errors);
+    const before = this.errors.length;
+    const pure = visit(logic, true, walk);
+    if (pure && isOperation(logic)) computeOnce(logic, walk);
+    return { pure, clean: walk.clean && this.errors.length === before, depth: walk.deepest };
+  }
+}
+
 class Walk {
   readonly segments: Array<string | number> = [];
-  readonly expanding: string[] = [];
   depth = 0;
+  /** The deepest level reached, `$ref`s included. */
+  deepest = 0;
+  /** Whether every evaluator named is free of problems and of cycles. */
+  clean = true;
+  readonly maxDepth: number;
+  /** Evaluators whose result positions were checked against this flag's variants. */
+  private resultsChecked: Set<string> | undefined;
 
   constructor(
     private readonly root: string,
     readonly flagKey: string,
-    readonly evaluators: Readonly<Record<string, unknown>>,
+    readonly checks: EvaluatorChecks,
     readonly variants: Readonly<Record<string, unknown>> | undefined,
-    readonly maxDepth: number,
     readonly errors: ValidationError[],
-  ) {}
+  ) {
+    this.maxDepth = checks.limits.maxDepth;
+  }
 
   fail(message: string, ...extra: Array<string | number>): void {
     let path = this.root;
@@ -65,6 +160,14 @@ class Walk {
     const pure = visit(node, result, this);
     this.segments.pop();
     return pure;
+  }
+
+  /** Checks the literals an evaluator can return against this flag's variants, once per flag. */
+  checkResults(name: string, depth: number): void {
+    const checked = (this.resultsChecked ??= new Set());
+    if (checked.has(name)) return;
+    checked.add(name);
+    visitResults(this.checks.evaluators[name], this, depth);
   }
 }
 
@@ -180,18 +283,69 @@ function checkShape(operator: string, args: unknown, walk: Walk): void {
 }
 
 function visitReference(name: unknown, result: boolean, walk: Walk): boolean {
-  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(walk.evaluators, name)) {
+  const { checks } = walk;
+  if (typeof name !== 'string' || !hasOwn.call(checks.evaluators, name)) {
     walk.fail(`"$ref" names an evaluator that is not in "$evaluators": ${JSON.stringify(name)}`);
     return false;
   }
-  if (walk.expanding.includes(name)) {
-    walk.fail(`"$ref" cycle: ${[...walk.expanding, name].join(' -> ')}`);
+  const summary = checks.summary(name);
+  if (summary === undefined) {
+    walk.clean = false;
+    walk.fail(`"$ref" cycle: ${checks.cycleTo(name).join(' -> ')}`);
     return false;
   }
-  walk.expanding.push(name);
-  const pure = visit(walk.evaluators[name], result, walk);
-  walk.expanding.pop();
-  return pure;
+  if (result && walk.variants !== undefined) walk.checkResults(name, walk.depth);
+  // The evaluator's own problems were reported under "/$evaluators"; what is left is where it is used.
+  if (!summary.clean) {
+    walk.clean = false;
+    return false;
+  }
+  const reached = walk.depth + summary.depth;
+  if (reached > walk.deepest) walk.deepest = reached;
+  if (reached > walk.maxDepth) {
+    walk.fail(`targeting is nested deeper than ${walk.maxDepth} levels`);
+    return false;
+  }
+  return summary.pure;
+}
+
+/** The literals a rule can return, through `if` branches, `fractional` buckets and `$ref`s. */
+function visitResults(node: unknown, walk: Walk, depth: number): void {
+  if (node === null || typeof node !== 'object') {
+    checkResult(node, walk);
+    return;
+  }
+  if (Array.isArray(node) || depth >= walk.maxDepth) return;
+  const keys = Object.keys(node);
+  if (keys.length !== 1) return;
+  const operator = keys[0];
+  const args = (node as Record<string, unknown>)[operator];
+  walk.segments.push(operator);
+  if (operator === REF_KEY) {
+    if (typeof args === 'string' && hasOwn.call(walk.checks.evaluators, args))
+      walk.checkResults(args, depth + 1);
+  } else if ((operator === 'if' || operator === '?:') && Array.isArray(args)) {
+    for (let index = 0; index < args.length; index++) {
+      if (index % 2 === 0 && index !== args.length - 1) continue;
+      walk.segments.push(index);
+      visitResults(args[index], walk, depth + 1);
+      walk.segments.pop();
+    }
+  } else if (operator === 'fractional' && Array.isArray(args)) {
+    const first = args[0];
+    for (
+      let index = typeof first === 'string' || isOperation(first) ? 1 : 0;
+      index < args.length;
+      index++
+    ) {
+      const entry = args[index];
+      if (!Array.isArray(entry) || entry.length === 0 || entry.length > 2) continue;
+      walk.segments.push(index, 0);
+      visitResults(entry[0], walk, depth + 2);
+      walk.segments.length -= 2;
+    }
+  }
+  walk.segments.pop();
 }
 
 function visitOperation(operator: string, args: unknown, result: boolean, walk: Walk): boolean {
@@ -234,11 +388,16 @@ function visitArguments(operator: string, args: unknown, result: boolean, walk: 
 }
 
 function computeOnce(logic: unknown, walk: Walk, ...extra: Array<string | number>): void {
+  const { checks } = walk;
+  // A part over the node limit is refused as such, in its flag; computing it could take as long.
+  if (checks.costs.measure(logic).nodes > checks.limits.maxNodes) return;
   try {
     compileTargeting(logic, {
+      ...checks.limits,
       flagKey: walk.flagKey,
-      evaluators: walk.evaluators,
-      maxDepth: walk.maxDepth,
+      evaluators: checks.evaluators,
+      costs: checks.costs,
+      references: checks.references,
     });
   } catch (error) {
     walk.fail(
@@ -253,7 +412,8 @@ function visit(node: unknown, result: boolean, walk: Walk): boolean {
     if (result) checkResult(node, walk);
     return true;
   }
-  if (++walk.depth > walk.maxDepth) {
+  if (++walk.depth > walk.deepest) walk.deepest = walk.depth;
+  if (walk.depth > walk.maxDepth) {
     walk.depth--;
     walk.fail(`targeting is nested deeper than ${walk.maxDepth} levels`);
     return false;
@@ -275,8 +435,8 @@ function visit(node: unknown, result: boolean, walk: Walk): boolean {
 }
 
 /**
- * Checks one flag's targeting (or one shared evaluator, when `variants` is undefined) and
- * reports problems into `errors`, each with a JSON pointer below `path`.
+ * Checks one flag's targeting and reports problems into `errors`, each with a JSON pointer below
+ * `path`; the evaluators it uses are looked up in `checks`.
  * @internal
  */
 export function checkTargeting(
@@ -284,19 +444,11 @@ export function checkTargeting(
   path: string,
   options: {
     flagKey: string;
-    evaluators: Readonly<Record<string, unknown>>;
-    variants: Readonly<Record<string, unknown>> | undefined;
-    maxDepth: number;
+    variants: Readonly<Record<string, unknown>>;
+    checks: EvaluatorChecks;
   },
   errors: ValidationError[],
 ): void {
-  const walk = new Walk(
-    path,
-    options.flagKey,
-    options.evaluators,
-    options.variants,
-    options.maxDepth,
-    errors,
-  );
+  const walk = new Walk(path, options.flagKey, options.checks, options.variants, errors);
   if (visit(targeting, true, walk) && isOperation(targeting)) computeOnce(targeting, walk);
 }

@@ -1,13 +1,16 @@
 import type { FlagMetadata, FlagValue } from './evaluation.types';
 import type { Rule } from './targeting/compiled-node';
 import { compileTargeting } from './targeting/compile-targeting';
+import { type RuleCosts, type RuleLimits, firstBreach, withinLimits } from './targeting/rule-cost';
+import { pointer } from './validation-error';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /** What every flag of one flag set shares for compiling its targeting. @internal */
-export interface SharedCompileOptions {
+export interface SharedCompileOptions extends RuleLimits {
   readonly evaluators: Readonly<Record<string, unknown>>;
-  readonly maxDepth: number;
+  /** What the evaluators cost, measured once for the flag set. */
+  readonly costs: RuleCosts;
 }
 
 /** Why a flag cannot be served: it evaluates to PARSE_ERROR. @internal */
@@ -65,13 +68,26 @@ export class CompiledFlag {
     return hasOwn.call(this.variants, variant) ? this.variants[variant] : undefined;
   }
 
+  /**
+   * The limits are checked here, before compiling, whether or not the set was validated: a flag
+   * loaded leniently from storage must not be able to take the process down on first use.
+   */
   private compile(source: string, shared: SharedCompileOptions): Rule | TargetingFailure {
     try {
-      return compileTargeting(JSON.parse(source), { flagKey: this.key, ...shared });
+      const logic: unknown = JSON.parse(source);
+      const cost = shared.costs.measure(logic);
+      if (!withinLimits(cost, shared)) {
+        const path = pointer(pointer('/flags', this.key), 'targeting');
+        const breach = firstBreach(logic, cost, shared.costs, path);
+        if (breach !== undefined) return this.failure(`${breach.path}: ${breach.message}`);
+      }
+      return compileTargeting(logic, { ...shared, flagKey: this.key });
     } catch (error) {
-      return new TargetingFailure(
-        `Invalid targeting in flag "${this.key}": ${(error as Error)?.message ?? String(error)}`,
-      );
+      return this.failure((error as Error)?.message ?? String(error));
     }
+  }
+
+  private failure(message: string): TargetingFailure {
+    return new TargetingFailure(`Invalid targeting in flag "${this.key}": ${message}`);
   }
 }

@@ -19,6 +19,7 @@ export {
   getString,
 } from './evaluate';
 export { FlagSet } from './flag-set';
+export { flagKeyProblem } from './flag-key';
 export { parseFlagSet, type ParseResult } from './parse-flag-set';
 export type { ParseOptions } from './parse-options';
 export type { ValidationError } from './validation-error';

@@ -3,7 +3,7 @@ import { parseFlagSet } from './parse-flag-set';
 
 /**
  * Applies changed flag definitions to a flag set without parsing the rest again: the changed
- * flags are parsed leniently with the set's own evaluators and metadata. Never throws.
+ * flags are parsed leniently with the set's own evaluators, metadata and limits. Never throws.
  * @example const next = parseFlagChanges(current, { beta: definition }, ['old-flag']);
  * @internal
  */
@@ -12,9 +12,11 @@ export function parseFlagChanges(
   upserts: Record<string, unknown>,
   removed: readonly string[],
 ): FlagSet | undefined {
+  const { evaluators, maxDepth, maxNodes, maxStringLength, maxArrayLength, maxBuckets } =
+    flagSet.compileOptions;
   const parsed = parseFlagSet(
-    { flags: upserts, $evaluators: flagSet.compileOptions.evaluators, metadata: flagSet.metadata },
-    { lenient: true },
+    { flags: upserts, $evaluators: evaluators, metadata: flagSet.metadata },
+    { lenient: true, maxDepth, maxNodes, maxStringLength, maxArrayLength, maxBuckets },
   );
   if (!parsed.ok) return undefined;
   // A definition the lenient load drops must not leave the old one in place.

@@ -1,9 +1,12 @@
-import { checkTargeting } from './check-targeting';
+import { EvaluatorChecks, checkTargeting } from './check-targeting';
 import { compactTexts } from './compact-texts';
 import { CompiledFlag, type SharedCompileOptions, TargetingFailure } from './compiled-flag';
 import type { FlagMetadata } from './evaluation.types';
+import { flagKeyProblem } from './flag-key';
 import { FlagSet } from './flag-set';
 import { type ParseOptions, type ResolvedParseOptions, resolveParseOptions } from './parse-options';
+import { formatCount } from './targeting/format-count';
+import { MAX_COST, RuleCosts, nodesBreach, problemPath } from './targeting/rule-cost';
 import {
   type FlagParts,
   RESERVED_KEYS,
@@ -118,16 +121,37 @@ function checkTopLevel(
   if (reservedKeys) findReservedKeys(document, [], errors);
 }
 
-function checkEvaluators(
-  evaluators: Record<string, unknown>,
-  maxDepth: number,
-  errors: ValidationError[],
-): void {
-  for (const [name, logic] of Object.entries(evaluators)) {
+function checkKey(key: string, path: string, errors: ValidationError[]): void {
+  const problem = flagKeyProblem(key);
+  if (problem !== undefined) errors.push({ path, message: problem });
+}
+
+/** Every evaluator once, used or not: its problems, literals over a limit, and its size. */
+function checkEvaluators(checks: EvaluatorChecks, errors: ValidationError[]): void {
+  const { evaluators, costs, limits } = checks;
+  for (const name of Object.keys(evaluators)) {
     const path = pointer('/$evaluators', name);
     if (RESERVED_KEYS.has(name))
       errors.push({ path, message: `"${name}" cannot name an evaluator` });
-    checkTargeting(logic, path, { flagKey: '', evaluators, variants: undefined, maxDepth }, errors);
+    else checkKey(name, path, errors);
+    checks.summary(name);
+    const cost = costs.evaluator(name);
+    if (cost === undefined) continue;
+    if (cost.flawed) {
+      for (const problem of costs.evaluatorProblems(name))
+        errors.push({ path: problemPath(problem, path), message: problem.message });
+    }
+    // Reported where the growth starts, not again at every evaluator built on it.
+    if (
+      cost.cycle === undefined &&
+      cost.nodes > limits.maxNodes &&
+      cost.heaviestReference <= limits.maxNodes
+    ) {
+      errors.push({
+        path,
+        message: `this evaluator expands to ${formatCount(cost.nodes)} nodes once every "$ref" is replaced by its evaluator and iterations over literal arrays are multiplied out, more than the limit for one flag of ${formatCount(limits.maxNodes)} (maxNodes), so no flag can use it; share less through "$ref" (every use evaluates the whole evaluator), split it, or use shorter lists`,
+      });
+    }
   }
 }
 
@@ -161,8 +185,21 @@ function build(
     return { ok: false, errors };
   }
   const evaluators = (document.$evaluators as Record<string, unknown> | undefined) ?? {};
-  const shared: SharedCompileOptions = { evaluators, maxDepth: options.maxDepth };
-  if (strict) checkEvaluators(evaluators, options.maxDepth, errors);
+  const limits = {
+    maxDepth: options.maxDepth,
+    maxNodes: options.maxNodes,
+    maxStringLength: options.maxStringLength,
+    maxArrayLength: options.maxArrayLength,
+    maxBuckets: options.maxBuckets,
+  };
+  const costs = new RuleCosts(evaluators, limits);
+  const shared: SharedCompileOptions = { evaluators, ...limits, costs };
+  let checks: EvaluatorChecks | undefined;
+  if (strict) {
+    checks = new EvaluatorChecks(evaluators, limits, costs, errors);
+    checkEvaluators(checks, errors);
+  }
+  let totalNodes = 0;
   const setMetadata = isPlainObject(document.metadata)
     ? (document.metadata as FlagMetadata)
     : EMPTY_METADATA;
@@ -174,19 +211,34 @@ function build(
       errors.push({ path, message: `"${key}" cannot be a flag key; choose another key` });
       continue;
     }
+    if (strict) checkKey(key, path, errors);
     const parts = validateFlag(flagsIn[key], path, strict, errors);
     if (parts === undefined) continue;
-    if (strict && parts.targeting !== undefined) {
-      const options = {
-        flagKey: key,
-        evaluators,
-        variants: parts.variants,
-        maxDepth: shared.maxDepth,
-      };
-      checkTargeting(parts.targeting, pointer(path, 'targeting'), options, errors);
+    if (checks !== undefined && parts.targeting !== undefined) {
+      const targetingPath = pointer(path, 'targeting');
+      const cost = costs.measure(parts.targeting);
+      if (cost.flawed) {
+        for (const problem of costs.problems(parts.targeting))
+          errors.push({ path: problemPath(problem, targetingPath), message: problem.message });
+      }
+      totalNodes = Math.min(MAX_COST, totalNodes + cost.nodes);
+      const breach = nodesBreach(parts.targeting, cost, costs, targetingPath);
+      if (breach !== undefined) {
+        errors.push(breach);
+      } else if (totalNodes <= options.maxTotalNodes) {
+        // Within the limits, checking a flag takes no longer than evaluating it.
+        const check = { flagKey: key, variants: parts.variants, checks };
+        checkTargeting(parts.targeting, targetingPath, check, errors);
+      }
     }
     pending.push({ key, parts, metadata: mergeMetadata(setMetadata, parts.metadata) });
     sources.push(parts.targeting === undefined ? undefined : JSON.stringify(parts.targeting));
+  }
+  if (totalNodes > options.maxTotalNodes) {
+    errors.push({
+      path: '/flags',
+      message: `the flags' targeting expands to ${totalNodes >= MAX_COST ? `more than ${formatCount(MAX_COST)}` : formatCount(totalNodes)} nodes in all, every "$ref" replaced by its evaluator (what evaluateAll evaluates), more than the limit of ${formatCount(options.maxTotalNodes)} (maxTotalNodes); share less through "$ref", simplify rules, or split the flag set`,
+    });
   }
   if (errors.length > 0) return { ok: false, errors };
   const targetings = compactTexts(sources);

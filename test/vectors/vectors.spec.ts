@@ -4,7 +4,8 @@
  *
  * The expectations were computed with @openfeature/flagd-core 4.0.1, the reference
  * implementation, except in deviations.json, whose cases pin down where this engine deliberately
- * follows flagd's Go implementation instead (each case's name says why).
+ * follows flagd's Go implementation instead (each case's name says why), and in limits.json, whose
+ * cases pin down the limits this engine has and flagd has not.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,5 @@
 import type { CompiledNode } from './compiled-node';
+import type { FlagCompilation } from './flag-compilation';
 
 /** What the compiler knows about where a piece of targeting sits. @internal */
 export interface CompileScope {
@@ -21,6 +22,8 @@ export interface CompileScope {
   readonly expanding: readonly string[];
   readonly depth: number;
   readonly maxDepth: number;
+  /** What the whole compilation of one flag shares: compiled `$ref`s, the iteration meter. */
+  readonly compilation: FlagCompilation;
   compile(logic: unknown, scope?: CompileScope): CompiledNode;
 }
 

@@ -8,21 +8,41 @@ import {
   readsOf,
 } from './compiled-node';
 import type { CompileScope, OperatorCompiler } from './compile-scope';
+import { REF_KEY } from './reference';
+import {
+  type CompiledReference,
+  type CompiledReferences,
+  FlagCompilation,
+  wayOf,
+} from './flag-compilation';
+import type { IterationMeter } from './iteration-meter';
 import { OPERATORS } from './operators';
+import type { RuleCosts, RuleLimits } from './rule-cost';
 import { TargetingStructureError } from './targeting-error';
 
-/** The reference to a shared rule in `$evaluators`. @internal */
-export const REF_KEY = '$ref';
+const hasOwn = Object.prototype.hasOwnProperty;
 
 function compileArray(items: readonly unknown[], scope: CompileScope): CompiledNode {
-  const nodes = items.map((item) => compileNode(item, scope));
+  // A loop, not a closure over `scope`: the closure below would keep the scope alive with the rule.
+  const nodes: CompiledNode[] = [];
+  for (const item of items) nodes.push(compileNode(item, scope));
   if (nodes.every((node) => node.constant)) return constantNode(nodes.map((node) => node.value));
   const runs = nodes.map((node) => node.run);
   return dynamicNode((data) => runs.map((run) => run(data)), readsOf(nodes));
 }
 
+function tooDeep(maxDepth: number): TargetingStructureError {
+  return new TargetingStructureError(`targeting is nested deeper than ${maxDepth} levels`);
+}
+
+/**
+ * A `$ref` compiles once per flag for each way it can compile, and every use shares the node:
+ * expanding it again at each use let a few kilobytes of evaluators sharing one another expand to
+ * millions of nodes. Each use then does what expanding there would have done: check the depth
+ * limit from where it stands, add the errors of the evaluator's constant parts, or throw its error.
+ */
 function expandReference(name: unknown, scope: CompileScope): CompiledNode {
-  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(scope.evaluators, name)) {
+  if (typeof name !== 'string' || !hasOwn.call(scope.evaluators, name)) {
     throw new TargetingStructureError(
       `"$ref" names an evaluator that does not exist: ${JSON.stringify(name)}`,
     );
@@ -30,16 +50,57 @@ function expandReference(name: unknown, scope: CompileScope): CompiledNode {
   if (scope.expanding.includes(name)) {
     throw new TargetingStructureError(`"$ref" cycle: ${[...scope.expanding, name].join(' -> ')}`);
   }
-  return compileNode(scope.evaluators[name], { ...scope, expanding: [...scope.expanding, name] });
+  const { compilation } = scope;
+  const way = wayOf(scope.interpreted, scope.insideIteration);
+  let reference = compilation.references.get(way, name);
+  if (reference === undefined) {
+    reference = compileReference(name, scope);
+    compilation.references.set(way, name, reference);
+  }
+  const reached = scope.depth + reference.depth;
+  if (reached > scope.maxDepth) throw tooDeep(scope.maxDepth);
+  if (reached > compilation.deepest) compilation.deepest = reached;
+  for (const failure of reference.failures) scope.failures.push(failure);
+  if (reference.failed) throw reference.error;
+  return reference.node as CompiledNode;
+}
+
+/**
+ * Compiles an evaluator where it is first used (so that the depth limit stops a chain of `$ref`s
+ * there), recording how deep it goes below the `$ref` rather than from the top. A structural
+ * error ends the whole compilation, so it is never recorded.
+ */
+function compileReference(name: string, scope: CompileScope): CompiledReference {
+  const { compilation } = scope;
+  const outer = compilation.deepest;
+  compilation.deepest = scope.depth;
+  const failures: unknown[] = [];
+  const inner: CompileScope = { ...scope, failures, expanding: [...scope.expanding, name] };
+  try {
+    const node = compileNode(scope.evaluators[name], inner);
+    const depth = compilation.deepest - scope.depth;
+    return { node, failed: false, error: undefined, failures, depth };
+  } catch (error) {
+    if (error instanceof TargetingStructureError) throw error;
+    const depth = compilation.deepest - scope.depth;
+    return { node: undefined, failed: true, error, failures, depth };
+  } finally {
+    if (outer > compilation.deepest) compilation.deepest = outer;
+  }
+}
+
+/** Computes a constant part now; each gets the whole iteration budget, as an evaluation would. */
+function foldNow(node: CompiledNode, scope: CompileScope): CompiledNode {
+  scope.compilation.meterInUse?.reset();
+  return fold(node);
 }
 
 /** @internal */
 export function compileNode(logic: unknown, parent: CompileScope): CompiledNode {
   if (logic === null || typeof logic !== 'object') return constantNode(logic);
   const scope: CompileScope = { ...parent, depth: parent.depth + 1 };
-  if (scope.depth > scope.maxDepth) {
-    throw new TargetingStructureError(`targeting is nested deeper than ${scope.maxDepth} levels`);
-  }
+  if (scope.depth > scope.maxDepth) throw tooDeep(scope.maxDepth);
+  if (scope.depth > scope.compilation.deepest) scope.compilation.deepest = scope.depth;
   if (Array.isArray(logic)) return compileArray(logic, scope);
   const keys = Object.keys(logic);
   if (keys.length === 0) return constantNode(logic);
@@ -64,7 +125,7 @@ export function compileNode(logic: unknown, parent: CompileScope): CompiledNode 
   // differently (`{"cat": [null]}` fails there) and skips branches it does not take.
   scope.failures.length = mark;
   try {
-    return fold(compileInterpreted(compile, args, { ...scope, interpreted: true }));
+    return foldNow(compileInterpreted(compile, args, { ...scope, interpreted: true }), scope);
   } catch (error) {
     if (error instanceof TargetingStructureError) throw error;
     scope.failures.push(error);
@@ -94,10 +155,27 @@ function readsContext(logic: unknown, scope: CompileScope): boolean {
   if (logic === null || typeof logic !== 'object') return false;
   if (Array.isArray(logic)) return logic.some((item) => readsContext(item, scope));
   return Object.entries(logic).some(([key, args]) => {
-    if (key === REF_KEY)
-      return typeof args === 'string' && readsContext(scope.evaluators[args], scope);
+    if (key === REF_KEY) return typeof args === 'string' && referenceReadsContext(args, scope);
     return CONTEXT_OPERATORS.has(key) || readsContext(args, scope);
   });
+}
+
+/** Scanned once per evaluator and compilation; a cycle is refused as expanding it would be. */
+function referenceReadsContext(name: string, scope: CompileScope): boolean {
+  if (!hasOwn.call(scope.evaluators, name)) return false;
+  const { contextReads, reading } = scope.compilation;
+  const known = contextReads.get(name);
+  if (known === null) {
+    const cycle = [...reading.slice(reading.indexOf(name)), name];
+    throw new TargetingStructureError(`"$ref" cycle: ${cycle.join(' -> ')}`);
+  }
+  if (known !== undefined) return known;
+  contextReads.set(name, null);
+  reading.push(name);
+  const reads = readsContext(scope.evaluators[name], scope);
+  reading.pop();
+  contextReads.set(name, reads);
+  return reads;
 }
 
 /**
@@ -110,7 +188,7 @@ function compileInterpreted(
   scope: CompileScope,
 ): CompiledNode {
   try {
-    return fold(compile(args, scope));
+    return foldNow(compile(args, scope), scope);
   } catch (error) {
     if (error instanceof TargetingStructureError) throw error;
     return failing(error, readsContext(args, scope) ? READS_CONTEXT : 0);
@@ -118,18 +196,32 @@ function compileInterpreted(
 }
 
 /** Options of {@link compileTargeting}. @internal */
-export interface TargetingCompileOptions {
+export interface TargetingCompileOptions extends RuleLimits {
   flagKey: string;
   evaluators: Readonly<Record<string, unknown>>;
-  maxDepth: number;
+  /** Costs already measured against these evaluators, reused for iteration bodies. */
+  costs?: RuleCosts;
+  /**
+   * `$ref`s compiled by earlier compilations. Only for parts free of context reads, which compile
+   * the same whatever the flag (strict validation computes such parts once per flag set).
+   */
+  references?: CompiledReferences;
 }
 
 /**
- * Compiles a flag's targeting into a closure over the evaluation context.
+ * Compiles a flag's targeting into a closure over the evaluation context. A rule iterating over
+ * arrays from the context resets its meter each time it is entered; any other rule is the bare
+ * closure.
  * @throws TargetingError (or the error an operation raised while being computed at compile time)
  * @internal
  */
 export function compileTargeting(logic: unknown, options: TargetingCompileOptions): Rule {
+  const compilation = new FlagCompilation(
+    options.evaluators,
+    options,
+    options.costs,
+    options.references,
+  );
   const scope: CompileScope = {
     flagKey: options.flagKey,
     evaluators: options.evaluators,
@@ -139,11 +231,21 @@ export function compileTargeting(logic: unknown, options: TargetingCompileOption
     failures: [],
     expanding: [],
     depth: 0,
+    compilation,
     compile(child, override) {
       return compileNode(child, override ?? this);
     },
   };
   const rule = compileNode(logic, scope).run;
   if (scope.failures.length > 0) throw scope.failures[0];
-  return rule;
+  const meter = compilation.meterInUse;
+  return meter === undefined ? rule : metered(rule, meter);
+}
+
+/** Kept out of `compileTargeting`, whose scope (and the compilation) the rule must not hold. */
+function metered(rule: Rule, meter: IterationMeter): Rule {
+  return (data) => {
+    meter.reset();
+    return rule(data);
+  };
 }

@@ -1,5 +1,6 @@
 import { type CompiledNode, READS_ELEMENT, dynamicNode, readsOf } from '../compiled-node';
 import type { CompileScope, OperatorCompiler } from '../compile-scope';
+import type { IterationMeter } from '../iteration-meter';
 import { prevRegister } from '../prev-register';
 import { TargetingError, invalidArguments } from '../targeting-error';
 import { isTruthy } from '../truthy';
@@ -56,6 +57,10 @@ interface Iteration {
   selector: CompiledNode;
   logic: CompiledNode;
   reads: number;
+  /** The rule's meter, when the array is not a literal (whose cost is known when the flag loads). */
+  meter: IterationMeter | undefined;
+  /** What one run of `logic` costs. */
+  cost: number;
 }
 
 /** Compiles `[selector, logic]`; inside `logic`, data is the current element. */
@@ -63,7 +68,18 @@ function compileIteration(operator: string, args: unknown, scope: CompileScope):
   if (!Array.isArray(args)) throw invalidArguments(operator, '[array, logic]');
   const selector = scope.compile(args[0]);
   const logic = scope.compile(args[1], { ...scope, insideIteration: true });
-  return { selector, logic, reads: selector.reads | (logic.reads & ~READS_ELEMENT) };
+  const literal = Array.isArray(args[0]);
+  return {
+    selector,
+    logic,
+    reads: selector.reads | (logic.reads & ~READS_ELEMENT),
+    meter: literal ? undefined : scope.compilation.meter(),
+    cost: literal ? 0 : scope.compilation.costOf(args[1]),
+  };
+}
+
+function lengthOf(value: any): unknown {
+  return value === null || value === undefined ? 0 : value.length;
 }
 
 function elements(operator: string, value: any): any {
@@ -93,7 +109,7 @@ function iterating(
 ): OperatorCompiler {
   const operator = method === 'every' ? 'all' : negate ? 'none' : method;
   return (args, scope) => {
-    const { selector, logic, reads } = compileIteration(operator, args, scope);
+    const { selector, logic, reads, meter, cost } = compileIteration(operator, args, scope);
     const select = selector.run;
     const apply = logic.run;
     const callback = truthy ? (item: unknown) => isTruthy(apply(item)) : apply;
@@ -104,10 +120,11 @@ function iterating(
     }
     if (scope.interpreted && (method === 'some' || method === 'every')) {
       const test = interpretedTest(method, negate);
-      return dynamicNode(
-        (data) => test(select(data), callback as (item: unknown) => boolean),
-        reads,
-      );
+      return dynamicNode((data) => {
+        const list = select(data);
+        meter?.charge(lengthOf(list), cost);
+        return test(list, callback as (item: unknown) => boolean);
+      }, reads);
     }
     return dynamicNode((data) => {
       const list = select(data);
@@ -117,7 +134,9 @@ function iterating(
       }
       // The logic runs with a register of its own, as in flagd's reference.
       const saved = prevRegister.value;
-      const result = elements(method, list)[method](callback);
+      const items = elements(method, list);
+      meter?.charge(items.length, cost);
+      const result = items[method](callback);
       prevRegister.value = saved;
       return negate ? !result : result;
     }, reads);
@@ -136,7 +155,7 @@ function flat(value: unknown): unknown {
 }
 
 const reduceOperator: OperatorCompiler = (args, scope) => {
-  const { selector, logic, reads } = compileIteration('reduce', args, scope);
+  const { selector, logic, reads, meter, cost } = compileIteration('reduce', args, scope);
   const list = args as unknown[];
   const initial = list.length > 2 ? scope.compile(list[2]) : undefined;
   const select = selector.run;
@@ -146,6 +165,7 @@ const reduceOperator: OperatorCompiler = (args, scope) => {
   return dynamicNode(
     (data) => {
       const list = elements('reduce', select(data));
+      meter?.charge(list.length, cost);
       const first = start === undefined ? undefined : flat(start(data));
       const saved = prevRegister.value;
       const result = start === undefined ? list.reduce(step) : list.reduce(step, first);

@@ -56,7 +56,9 @@ function comparison(operator: string, compare: Compare): OperatorCompiler {
         throw invalidArguments(operator, 'at least two arguments');
       }, reads);
     }
-    const operands = args.map((arg) => scope.compile(arg));
+    // A loop, not a closure over `scope`: the closures below would keep the scope alive.
+    const operands: CompiledNode[] = [];
+    for (const arg of args) operands.push(scope.compile(arg));
     if (scope.interpreted) return interpreted(operator, compare, operands);
     const runs = operands.map((operand) => operand.run);
     const [leftRun, rightRun] = runs;

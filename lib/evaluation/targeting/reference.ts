@@ -1,0 +1,2 @@
+/** The reference to a shared rule in `$evaluators`: `{ "$ref": "name" }`. @internal */
+export const REF_KEY = '$ref';
