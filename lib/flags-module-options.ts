@@ -109,6 +109,14 @@ export interface FlagsModuleOptions {
    */
   usageRetentionDays?: number;
   /**
+   * Days of change log the store keeps (`GET /_flags/audit`); older entries are deleted, once a
+   * day, by each instance. The stored definitions stay whatever their age. An instance that has
+   * not read the store for a day less than this reloads every flag rather than follow the log.
+   * At least 2.
+   * @default 400
+   */
+  changeLogRetentionDays?: number;
+  /**
    * Called with evaluations (flag key, variant, reason, targeting key, time): exposure events for
    * A/B analysis or an analytics pipeline. Called after the evaluation returned, in batches, so
    * a slow or failing listener never delays nor breaks one; a listener that throws is logged.
@@ -153,8 +161,7 @@ export interface FlagsModuleExtras {
    */
   dataSourceName?: string;
   /**
-   * Where the signed endpoints live. Apps created with `NestFactory.create(AppModule, { rawBody: true })`
-   * can verify deliveries byte for byte; see docs/protocol.md.
+   * Where the signed endpoints live (docs/protocol.md).
    * @default '/_flags'
    */
   webhookPath?: string;
@@ -182,6 +189,7 @@ export interface ResolvedFlagsModuleOptions {
   usage: boolean;
   usageFlushMs: number;
   usageRetentionDays: number;
+  changeLogRetentionDays: number;
   onEvaluation?: (event: FlagEvaluationEvent) => void;
   emitEvaluationEvents: boolean;
   evaluationSampleRate: number;
@@ -194,11 +202,13 @@ function positiveInteger(
   value: number | undefined,
   fallback: number,
   unit = 'milliseconds',
+  min = 1,
 ): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value <= 0) {
+  if (!Number.isInteger(value) || value < min) {
+    const range = min === 1 ? 'above 0' : `from ${min}`;
     throw new FlagsConfigurationError(
-      `${name} must be a whole number of ${unit} above 0, got ${String(value)}.`,
+      `${name} must be a whole number of ${unit} ${range}, got ${String(value)}.`,
     );
   }
   return value;
@@ -281,6 +291,14 @@ export function resolveFlagsModuleOptions(
       options.usageRetentionDays,
       400,
       'days',
+    ),
+    // Instances follow the log for a day less than it is kept (lib/sync/change-log-horizon.ts).
+    changeLogRetentionDays: positiveInteger(
+      'changeLogRetentionDays',
+      options.changeLogRetentionDays,
+      400,
+      'days',
+      2,
     ),
     ...(options.onEvaluation === undefined ? {} : { onEvaluation: options.onEvaluation }),
     emitEvaluationEvents: options.emitEvaluationEvents === true,

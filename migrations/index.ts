@@ -1,7 +1,12 @@
 import { CreateFeatureFlagTables1764000000000 } from './1764000000000-create-feature-flag-tables';
 import { CreateFeatureFlagUsageTable1765000000000 } from './1765000000000-create-feature-flag-usage-table';
+import { WidenFlagDefinitionsAndIndexChangeTimes1766000000000 } from './1766000000000-widen-flag-definitions-and-index-change-times';
 
-export { CreateFeatureFlagTables1764000000000, CreateFeatureFlagUsageTable1765000000000 };
+export {
+  CreateFeatureFlagTables1764000000000,
+  CreateFeatureFlagUsageTable1765000000000,
+  WidenFlagDefinitionsAndIndexChangeTimes1766000000000,
+};
 
 /**
  * The migrations that create (and later evolve) the flag tables, oldest first. Add them to the
@@ -19,4 +24,5 @@ export { CreateFeatureFlagTables1764000000000, CreateFeatureFlagUsageTable176500
 export const FLAG_MIGRATIONS = [
   CreateFeatureFlagTables1764000000000,
   CreateFeatureFlagUsageTable1765000000000,
+  WidenFlagDefinitionsAndIndexChangeTimes1766000000000,
 ] as const;

@@ -1,9 +1,10 @@
 import type { QueryRunner, TableColumnOptions } from 'typeorm';
 
 /** The database families the migrations know. @internal */
-type Family = 'postgres' | 'mysql' | 'sqlite';
+export type Family = 'postgres' | 'mysql' | 'sqlite';
 
-function familyOf(queryRunner: QueryRunner): Family {
+/** The family of the database a migration runs on. @internal */
+export function familyOf(queryRunner: QueryRunner): Family {
   const type = queryRunner.connection.options.type;
   if (type === 'postgres') return 'postgres';
   if (type === 'mysql' || type === 'mariadb') return 'mysql';
@@ -17,20 +18,31 @@ function familyOf(queryRunner: QueryRunner): Family {
  * The column types of entity-columns.ts, spelled out per database. Spelled out rather than taken
  * from the entities, so a migration keeps creating what it created when it was written.
  */
-const TYPES: Record<Family, Record<'int' | 'bigint' | 'varchar' | 'text' | 'instant', string>> = {
+type Kind = 'int' | 'bigint' | 'varchar' | 'text' | 'largeText' | 'instant';
+
+const TYPES: Record<Family, Record<Kind, string>> = {
   postgres: {
     int: 'integer',
     bigint: 'bigint',
     varchar: 'character varying',
     text: 'text',
+    largeText: 'text',
     instant: 'timestamp without time zone',
   },
-  mysql: { int: 'int', bigint: 'bigint', varchar: 'varchar', text: 'text', instant: 'datetime' },
+  mysql: {
+    int: 'int',
+    bigint: 'bigint',
+    varchar: 'varchar',
+    text: 'text',
+    largeText: 'mediumtext',
+    instant: 'datetime',
+  },
   sqlite: {
     int: 'integer',
     bigint: 'bigint',
     varchar: 'varchar',
     text: 'text',
+    largeText: 'text',
     instant: 'datetime',
   },
 };
@@ -92,8 +104,14 @@ export class MigrationColumns {
     return { name, type: TYPES[this.family].varchar, length: String(length), ...extra };
   }
 
+  /** JSON text: on MySQL 65,535 bytes, as the first migration made it. */
   text(name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions {
     return { name, type: TYPES[this.family].text, ...this.utf8(undefined), ...extra };
+  }
+
+  /** JSON text of up to 16 MiB on MySQL (`mediumtext`), where `text` holds 65,535 bytes. */
+  largeText(name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions {
+    return { name, type: TYPES[this.family].largeText, ...this.utf8(undefined), ...extra };
   }
 
   instant(name: string): TableColumnOptions {

@@ -15,12 +15,16 @@ import { STORE_LIMITS } from '../store/store-limits';
 export const KEY_COLUMN = { type: 'varchar', length: STORE_LIMITS.keyLength } as const;
 
 /**
- * JSON text stored byte for byte: `text` is unbounded on PostgreSQL and SQLite; on MySQL it holds
- * 65,535 bytes, which the TypeORM store checks before writing (so a non-strict server cannot
- * truncate silently).
+ * JSON text stored byte for byte: `text`, unbounded on PostgreSQL and SQLite. MySQL's `text` holds
+ * 65,535 bytes, less than one targeting list may need, so there these columns are
+ * {@link MYSQL_TEXT_TYPE} (see FlagTableEntity). Every store refuses text over
+ * `STORE_LIMITS.textBytes` before writing, so a non-strict server cannot truncate silently.
  * @internal
  */
 export const TEXT_COLUMN = { type: 'text' } as const;
+
+/** The type of the TEXT_COLUMN columns on MySQL/MariaDB: 16 MiB. @internal */
+export const MYSQL_TEXT_TYPE = 'mediumtext';
 
 /**
  * A revision or counter: `int`, which every driver returns as a JS number (`bigint` comes back as

@@ -1,14 +1,17 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { INSTANT_COLUMN, INT_COLUMN, KEY_COLUMN, TEXT_COLUMN } from './entity-columns';
+import { FlagTableEntity } from './flag-table.entity';
 
 /**
- * The append-only audit log: one row per definition (or metadata) a change actually changed.
- * Table `feature_flag_change`.
+ * The audit log: one row per definition (or metadata) a change actually changed, appended with
+ * each change and deleted once older than `changeLogRetentionDays`. Table `feature_flag_change`.
  * @publicApi
  */
 @Entity('feature_flag_change')
 @Index('IDX_feature_flag_change_revision', ['revision'])
-export class FlagChangeEntity {
+// Retention deletes entries by age, a batch at a time, without reading the whole log.
+@Index('IDX_feature_flag_change_changed_at', ['changedAt'])
+export class FlagChangeEntity extends FlagTableEntity {
   /** Increases with every row; readers page through the log with it. */
   @PrimaryGeneratedColumn('increment', { ...INT_COLUMN, name: 'id' })
   id!: number;

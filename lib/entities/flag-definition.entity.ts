@@ -1,12 +1,13 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { INSTANT_COLUMN, INT_COLUMN, KEY_COLUMN, TEXT_COLUMN } from './entity-columns';
+import { FlagTableEntity } from './flag-table.entity';
 
 /**
  * One flag's definition, as the control plane sent it. Table `feature_flag_definition`.
  * @publicApi
  */
 @Entity('feature_flag_definition')
-export class FlagDefinitionEntity {
+export class FlagDefinitionEntity extends FlagTableEntity {
   /** The flag key. */
   @PrimaryColumn({ ...KEY_COLUMN, name: 'key' })
   key!: string;

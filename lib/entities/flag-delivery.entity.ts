@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { INSTANT_COLUMN, KEY_COLUMN } from './entity-columns';
+import { FlagTableEntity } from './flag-table.entity';
 
 /**
  * The deliveries already applied, for replay protection: the primary key makes a second use of
@@ -7,7 +8,7 @@ import { INSTANT_COLUMN, KEY_COLUMN } from './entity-columns';
  * @publicApi
  */
 @Entity('feature_flag_delivery')
-export class FlagDeliveryEntity {
+export class FlagDeliveryEntity extends FlagTableEntity {
   /** The delivery token's `jti`. */
   @PrimaryColumn({ ...KEY_COLUMN, name: 'id' })
   id!: string;

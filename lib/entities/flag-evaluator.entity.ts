@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { INSTANT_COLUMN, INT_COLUMN, KEY_COLUMN, TEXT_COLUMN } from './entity-columns';
+import { FlagTableEntity } from './flag-table.entity';
 
 /**
  * One shared evaluator (an entry of `$evaluators`), as the control plane sent it. Table
@@ -7,7 +8,7 @@ import { INSTANT_COLUMN, INT_COLUMN, KEY_COLUMN, TEXT_COLUMN } from './entity-co
  * @publicApi
  */
 @Entity('feature_flag_evaluator')
-export class FlagEvaluatorEntity {
+export class FlagEvaluatorEntity extends FlagTableEntity {
   /** The evaluator's name, as used in `{"$ref": "name"}`. */
   @PrimaryColumn({ ...KEY_COLUMN, name: 'name' })
   name!: string;

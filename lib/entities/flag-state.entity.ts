@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { INSTANT_COLUMN, INT_COLUMN, TEXT_COLUMN } from './entity-columns';
+import { FlagTableEntity } from './flag-table.entity';
 
 /**
  * The version of the stored flag set: a single row (id 1), written by every change and locked by
@@ -7,7 +8,7 @@ import { INSTANT_COLUMN, INT_COLUMN, TEXT_COLUMN } from './entity-columns';
  * @publicApi
  */
 @Entity('feature_flag_state')
-export class FlagStateEntity {
+export class FlagStateEntity extends FlagTableEntity {
   /** Always 1. */
   @PrimaryColumn({ ...INT_COLUMN, name: 'id' })
   id!: number;

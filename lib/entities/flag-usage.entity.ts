@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn, type ValueTransformer } from 'typeorm';
 import { INSTANT_COLUMN, KEY_COLUMN } from './entity-columns';
+import { FlagTableEntity } from './flag-table.entity';
 
 /**
  * `pg` returns a `bigint` as a string, `mysql2` as a string or a number (its `bigNumberStrings`
@@ -18,7 +19,7 @@ const COUNT_TRANSFORMER: ValueTransformer = {
  */
 @Entity('feature_flag_usage')
 @Index('IDX_feature_flag_usage_day', ['day'])
-export class FlagUsageEntity {
+export class FlagUsageEntity extends FlagTableEntity {
   /** The flag key evaluated (whether or not the flag exists). */
   @PrimaryColumn({ ...KEY_COLUMN, name: 'flag_key' })
   flagKey!: string;

@@ -74,7 +74,7 @@ export type ApplyOutcome =
   | { status: 'conflict'; currentRevision: number }
   | { status: 'replayed' };
 
-/** One row of the append-only change log. @publicApi */
+/** One entry of the change log, kept for `changeLogRetentionDays`. @publicApi */
 export interface ChangeRecord {
   id: number;
   revision: number;
@@ -130,6 +130,12 @@ export abstract class FlagStore {
    * newest one returned can appear later.
    */
   abstract changesSince(revision: number, limit: number): Promise<ChangeRecord[]>;
+  /**
+   * Deletes the change-log entries recorded before `before` (their `at`), the newest of a key's
+   * included: the log is history, the stored definitions are what counts. A long log goes in
+   * batches, each in a short transaction of its own, so deliveries never wait for the purge.
+   */
+  abstract forgetChanges(before: Date): Promise<void>;
 
   /**
    * Adds evaluation counts to the stored ones, all or none: counts of the same flag, variant and

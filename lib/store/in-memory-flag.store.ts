@@ -15,6 +15,7 @@ import {
   assertValidChange,
   assertValidDay,
   assertValidDelivery,
+  assertValidInstant,
   assertValidPage,
   assertValidUsage,
 } from './validate-change';
@@ -58,7 +59,9 @@ export class InMemoryFlagStore extends FlagStore {
   private readonly counts = new Map<string, UsageCount>();
   /** Delivery ids and when they may be forgotten. */
   private readonly deliveries = new Map<string, Date>();
-  private readonly log: ChangeRecord[] = [];
+  private log: ChangeRecord[] = [];
+  /** Ids are never reused, even once the entries holding them are forgotten. */
+  private nextChangeId = 1;
 
   async state(): Promise<StoreState> {
     return this.currentState();
@@ -101,7 +104,7 @@ export class InMemoryFlagStore extends FlagStore {
       else if (entry.after === null) target.delete(entry.key);
       else target.set(entry.key, { definition: entry.after, updatedAt: new Date(change.at) });
       this.log.push({
-        id: this.log.length + 1,
+        id: this.nextChangeId++,
         revision: change.revision,
         ...entry,
         actor: change.actor ?? null,
@@ -131,6 +134,11 @@ export class InMemoryFlagStore extends FlagStore {
   async changesSince(revision: number, limit: number): Promise<ChangeRecord[]> {
     assertValidPage(revision, limit);
     return this.page((record) => record.revision > revision, limit);
+  }
+
+  async forgetChanges(before: Date): Promise<void> {
+    assertValidInstant('forgetChanges()', before);
+    this.log = this.log.filter((record) => record.at.getTime() >= before.getTime());
   }
 
   /** Checks everything, then adds with no await in between: all of the counts or none. */

@@ -8,6 +8,11 @@ export const STORE_LIMITS = {
   keyLength: 255,
   /** Characters in a checksum: hex SHA-256 (varchar(64)). */
   checksumLength: 64,
+  /**
+   * UTF-8 bytes in a definition or the flag set's metadata: MySQL's `mediumtext` (16 MiB), over
+   * the 5 MiB a delivery carries; PostgreSQL and SQLite hold more.
+   */
+  textBytes: 16_777_215,
   /** The largest revision: a signed 32-bit `int`, which every driver returns as a JS number. */
   maxRevision: 2_147_483_647,
   /** The timestamp range of MySQL's `datetime`, the narrowest of the supported types. */

@@ -10,10 +10,17 @@ import {
   type StoreState,
   type UsageCount,
 } from './flag-store';
+import { InvalidChangeError } from './invalid-change.error';
 import { applyWork } from './sql/apply-work';
 import { runOnBetterSqlite3 } from './sql/better-sqlite3.executor';
+import { forgetChangesWork } from './sql/change-log-work';
 import { rememberDeliveryWork } from './sql/delivery-work';
-import { isMissingTable, isRetryable } from './sql/driver-errors';
+import {
+  DataSourceNotInitializedError,
+  isDataTooLong,
+  isMissingTable,
+  isRetryable,
+} from './sql/driver-errors';
 import { PostgresChangeListener } from './sql/postgres-change-listener';
 import { flagTables } from './sql/flag-tables';
 import { type IsolationLevel, runOnQueryRunner } from './sql/query-runner.executor';
@@ -22,10 +29,13 @@ import type { SqlContext } from './sql/sql-context';
 import { dialectOf, type SqlDialect } from './sql/sql-dialect';
 import type { Work } from './sql/sql-work';
 import { forgetUsageWork, lastEvaluationsWork, recordUsageWork, usageWork } from './sql/usage-work';
+import { toUtcText } from './sql/utc-text';
+import { STORE_LIMITS } from './store-limits';
 import {
   assertValidChange,
   assertValidDay,
   assertValidDelivery,
+  assertValidInstant,
   assertValidPage,
   assertValidUsage,
 } from './validate-change';
@@ -75,8 +85,17 @@ export class TypeOrmFlagStore extends FlagStore {
 
   // async: a refused change rejects, it does not throw at the call.
   async apply(change: FlagSetChange): Promise<ApplyOutcome> {
-    assertValidChange(change, this.dialect.maxTextBytes);
-    return this.write((context) => applyWork(context, change));
+    assertValidChange(change);
+    try {
+      return await this.write((context) => applyWork(context, change));
+    } catch (error) {
+      if (!isDataTooLong(error)) throw error;
+      // Only a text column the migrations have not widened yet is this short.
+      throw new InvalidChangeError(
+        `${(error as Error).message}: run the migrations in FLAG_MIGRATIONS, which let MySQL ` +
+          `hold definitions of up to ${STORE_LIMITS.textBytes} bytes`,
+      );
+    }
   }
 
   async rememberDelivery(delivery: DeliveryRecord, at = new Date()): Promise<boolean> {
@@ -92,6 +111,15 @@ export class TypeOrmFlagStore extends FlagStore {
   async changesSince(revision: number, limit: number): Promise<ChangeRecord[]> {
     assertValidPage(revision, limit);
     return this.run('single-read', (context) => changesWork(context, { revision }, limit));
+  }
+
+  async forgetChanges(before: Date): Promise<void> {
+    assertValidInstant('forgetChanges()', before);
+    const cutoff = toUtcText(before);
+    // A transaction per batch: no lock is held for the whole purge.
+    for (let more = true; more;) {
+      more = await this.write((context) => forgetChangesWork(context, cutoff));
+    }
   }
 
   async recordUsage(counts: UsageCount[]): Promise<void> {
@@ -135,7 +163,7 @@ export class TypeOrmFlagStore extends FlagStore {
 
   private async run<T>(access: Access, work: (context: SqlContext) => Work<T>): Promise<T> {
     if (!this.dataSource.isInitialized) {
-      throw new Error('TypeOrmFlagStore: the DataSource is not initialized yet.');
+      throw new DataSourceNotInitializedError();
     }
     // Resolved per call: cheap, and always after the DataSource built its entity metadata.
     const context = { dialect: this.dialect, tables: flagTables(this.dataSource, this.dialect) };

@@ -15,7 +15,7 @@ function textProblem(text: unknown, maxBytes: number): string | undefined {
   if (text.includes('\u0000')) return 'contains U+0000';
   if (/\p{Cs}/u.test(text)) return 'contains an unpaired UTF-16 surrogate';
   if (maxBytes !== Number.POSITIVE_INFINITY && Buffer.byteLength(text, 'utf8') > maxBytes) {
-    return `is ${Buffer.byteLength(text, 'utf8')} bytes; this database holds ${maxBytes}`;
+    return `is ${Buffer.byteLength(text, 'utf8')} bytes, over the ${maxBytes} a store holds`;
   }
   return undefined;
 }
@@ -61,12 +61,7 @@ function checkInstant(what: string, date: unknown): void {
   }
 }
 
-function checkDefinitions(
-  kind: string,
-  upserts: StoredDefinition[],
-  deletes: string[],
-  maxBytes: number,
-): void {
+function checkDefinitions(kind: string, upserts: StoredDefinition[], deletes: string[]): void {
   const seen = new Set<string>();
   const once = (key: string) => {
     if (seen.has(key)) invalid(`${kind} "${key}" appears more than once`);
@@ -74,7 +69,7 @@ function checkDefinitions(
   };
   for (const { key, definition } of upserts) {
     checkName(`${kind} key`, key);
-    checkText(`the definition of ${kind} "${key}"`, definition, maxBytes);
+    checkText(`the definition of ${kind} "${key}"`, definition, STORE_LIMITS.textBytes);
     once(key);
   }
   for (const key of deletes) {
@@ -88,19 +83,16 @@ function checkDefinitions(
  * store enforces the limits of the strictest database, so a change valid for one is valid for all.
  * @internal
  */
-export function assertValidChange(
-  change: FlagSetChange,
-  maxTextBytes: number = Number.POSITIVE_INFINITY,
-): void {
+export function assertValidChange(change: FlagSetChange): void {
   checkRevision('baseRevision', change.baseRevision);
   checkRevision('revision', change.revision);
   if (change.revision <= change.baseRevision) invalid('revision must be greater than baseRevision');
   checkName('checksum', change.checksum, STORE_LIMITS.checksumLength);
   if (change.metadata !== undefined && change.metadata !== null) {
-    checkText('metadata', change.metadata, maxTextBytes);
+    checkText('metadata', change.metadata, STORE_LIMITS.textBytes);
   }
-  checkDefinitions('flag', change.upsertFlags, change.deleteFlags, maxTextBytes);
-  checkDefinitions('evaluator', change.upsertEvaluators, change.deleteEvaluators, maxTextBytes);
+  checkDefinitions('flag', change.upsertFlags, change.deleteFlags);
+  checkDefinitions('evaluator', change.upsertEvaluators, change.deleteEvaluators);
   if (change.actor !== undefined) checkName('actor', change.actor);
   if (change.delivery !== undefined) assertValidDelivery(change.delivery, change.at);
   else checkInstant('at', change.at);
@@ -111,6 +103,15 @@ export function assertValidDelivery(delivery: DeliveryRecord, at: Date): void {
   checkName('delivery id', delivery.id);
   checkInstant('delivery.expiresAt', delivery.expiresAt);
   checkInstant('at', at);
+}
+
+/** Refuses an instant argument no store could compare with what it holds. @internal */
+export function assertValidInstant(call: string, at: Date): void {
+  if (!isValidInstant(at)) {
+    throw new RangeError(
+      `${call}: the instant must be a valid Date between the years 1000 and 9999`,
+    );
+  }
 }
 
 /** Refuses a change-log page request that is not two non-negative integers. @internal */

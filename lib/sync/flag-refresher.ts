@@ -6,10 +6,14 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { FlagCache } from '../cache/flag-cache';
+import type { FlagSnapshot } from '../cache/flag-snapshot';
 import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
 import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
 import { ActivityCounters } from '../metrics/activity-counters';
+import { DAY_MS } from '../staleness/utc-days';
 import { FlagStore } from '../store/flag-store';
+import { changeLogCovers } from './change-log-horizon';
+import { DailyTask } from './daily-task';
 import { snapshotFromChanges } from './snapshot-from-changes';
 import { SnapshotLoader } from './snapshot-loader';
 import { StoreReachability } from './store-reachability';
@@ -18,12 +22,19 @@ import { withTimeout } from './with-timeout';
 /** Change-log entries read for one refresh; a larger change reloads the whole set. */
 const MAX_CHANGES = 500;
 
+/** How long a change-log purge that failed waits before it is tried again. */
+const PURGE_RETRY_MS = 3_600_000;
+
 /**
  * Keeps the snapshot this instance serves equal to the store's, whichever instance received
  * the change: it reads the store's revision every `pollIntervalMs`, and at once when the store
  * announces a change (PostgreSQL), then loads what changed from the change log, or everything
  * when the log cannot tell. A failed read keeps the snapshot served; the instance never goes
  * back to an older revision.
+ *
+ * The log keeps `changeLogRetentionDays`: each instance deletes older entries once a day, after a
+ * refresh, and an instance that has not seen the store for nearly that long reloads every flag
+ * rather than follow a log that may have lost entries it lacks.
  * @internal
  */
 @Injectable()
@@ -35,6 +46,14 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
   private again = false;
   private unwatch?: () => Promise<void>;
   private behind = false;
+  /** The snapshot served when a read last found the store at its revision, and when. */
+  private confirmed?: { snapshot: FlagSnapshot; at: Date };
+  private purgeFailing = false;
+  private readonly changeLogPurge = new DailyTask(
+    (now) => this.purgeChangeLog(now),
+    PURGE_RETRY_MS,
+    (error) => this.purgeFailed(error),
+  );
 
   constructor(
     @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
@@ -73,6 +92,11 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
     clearTimeout(this.timer);
     await this.unwatch?.();
     await this.running;
+    // A purge in progress may end while the database is open. Past the timeout shutdown goes on,
+    // and the purge fails at its next batch, unlogged, having deleted whole batches only.
+    await withTimeout(this.changeLogPurge.idle, this.options.loadTimeoutMs, 'The purge').catch(
+      () => undefined,
+    );
   }
 
   /**
@@ -118,10 +142,14 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
         error,
         `Serving revision ${this.cache.snapshot.revision} from memory until it answers; changes wait.`,
       );
+      return;
     }
+    // Not awaited: a slow or failing purge never holds a refresh back.
+    if (!this.stopped) void this.changeLogPurge.runIfDue();
   }
 
   private async follow(): Promise<void> {
+    const readAt = new Date();
     const state = await this.store.state();
     const current = this.cache.snapshot;
     this.reachability.answered(
@@ -139,15 +167,46 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
     // After the store went back, its revisions after ours may not build on what we serve.
     const sameHistory = !this.behind;
     this.behind = false;
-    if (state.revision === current.revision && state.checksum === current.checksum) return;
-    if (state.revision > current.revision && sameHistory) {
+    if (state.revision === current.revision && state.checksum === current.checksum) {
+      this.confirmed = { snapshot: current, at: readAt };
+      return;
+    }
+    if (state.revision > current.revision && sameHistory && this.logCovers(current, readAt)) {
       const records = await this.store.changesSince(current.revision, MAX_CHANGES);
       const next = snapshotFromChanges(current, state, records, MAX_CHANGES);
       if (next !== undefined) {
         this.cache.swap(next.snapshot, next.changedKeys);
+        this.confirmed = { snapshot: next.snapshot, at: readAt };
         return;
       }
     }
     if (!(await this.loader.loadOnce())) throw new Error(this.reachability.lastError);
+  }
+
+  /**
+   * Whether the change log still holds every entry `current` lacks: the entries after its
+   * revision were recorded after the store was last seen at it, or after it was loaded.
+   */
+  private logCovers(current: FlagSnapshot, now: Date): boolean {
+    const confirmed = this.confirmed;
+    const knownAt = confirmed?.snapshot === current ? confirmed.at : current.loadedAt;
+    return changeLogCovers(knownAt, now, this.options.changeLogRetentionDays);
+  }
+
+  private async purgeChangeLog(now: Date): Promise<void> {
+    const cutoff = new Date(now.getTime() - this.options.changeLogRetentionDays * DAY_MS);
+    await this.store.forgetChanges(cutoff);
+    this.purgeFailing = false;
+  }
+
+  /** Said once until a purge succeeds: meanwhile old entries only stay a little longer. */
+  private purgeFailed(error: unknown): void {
+    if (this.stopped || this.purgeFailing) return;
+    this.purgeFailing = true;
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.warn(
+      `Could not delete the change-log entries older than ${this.options.changeLogRetentionDays} ` +
+        `days (${message}); trying again in an hour. Deliveries and evaluations are not affected.`,
+    );
   }
 }

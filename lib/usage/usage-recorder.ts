@@ -10,6 +10,7 @@ import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
 import { FlagStore, type UsageCount } from '../store/flag-store';
 import { DAY_MS, utcDay } from '../staleness/utc-days';
 import { InvalidChangeError } from '../store/invalid-change.error';
+import { DailyTask } from '../sync/daily-task';
 import { withTimeout } from '../sync/with-timeout';
 import { type PendingUsage, UsageCounter } from './usage-counter';
 
@@ -27,7 +28,8 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
   private running?: Promise<void>;
   private failing = false;
-  private purgedDay?: string;
+  // A failure is tried again at the next flush: old days only wait a little longer to go.
+  private readonly usagePurge = new DailyTask((now) => this.forgetOldDays(now));
 
   constructor(
     @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
@@ -98,14 +100,12 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
       this.failing = false;
       this.logger.log('Usage counts are stored again.');
     }
-    if (this.purgedDay === day) return;
-    try {
-      const oldest = new Date(now.getTime() - this.options.usageRetentionDays * DAY_MS);
-      await this.store.forgetUsage(utcDay(oldest));
-      this.purgedDay = day;
-    } catch {
-      // Tried again at the next flush; old days only wait a little longer to go.
-    }
+    await this.usagePurge.runIfDue(now);
+  }
+
+  private async forgetOldDays(now: Date): Promise<void> {
+    const oldest = new Date(now.getTime() - this.options.usageRetentionDays * DAY_MS);
+    await this.store.forgetUsage(utcDay(oldest));
   }
 
   private failed(error: unknown, pending: PendingUsage[]): void {

@@ -17,8 +17,13 @@ export class ControllableStore extends FlagStore {
   loads = 0;
 
   private gate<T>(work: () => Promise<T>): Promise<T> {
-    if (this.mode === 'down')
-      return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    if (this.mode === 'down') {
+      // As Node reports a refused connection: drivers pass it on with its code.
+      const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+        code: 'ECONNREFUSED',
+      });
+      return Promise.reject(refused);
+    }
     if (this.mode === 'hang') return new Promise<T>(() => undefined);
     return work();
   }
@@ -46,6 +51,10 @@ export class ControllableStore extends FlagStore {
 
   changesSince(revision: number, limit: number): Promise<ChangeRecord[]> {
     return this.gate(() => this.inner.changesSince(revision, limit));
+  }
+
+  forgetChanges(before: Date): Promise<void> {
+    return this.gate(() => this.inner.forgetChanges(before));
   }
 
   recordUsage(counts: UsageCount[]): Promise<void> {

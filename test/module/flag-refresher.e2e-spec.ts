@@ -8,6 +8,7 @@ import {
   type FlagSetDocument,
   InMemoryFlagStore,
 } from '../../lib';
+import { DAY_MS } from '../../lib/staleness/utc-days';
 import { ControllableStore } from './controllable.store';
 import { STORE_FLAGS } from './flags-fixtures';
 import { sleep, until } from '../support/until';
@@ -34,6 +35,36 @@ const theme = (defaultVariant: 'dark' | 'light') => ({
   defaultVariant,
 });
 
+/** Noon UTC: a day added or an hour moves the calendar, never by accident across midnight. */
+const NOON = Date.UTC(2027, 2, 1, 12);
+
+/**
+ * Fakes the calendar alone, from `now`: it runs on at the real pace, and jest.setSystemTime()
+ * moves it; timers keep real time, so the module refreshes as it does in production.
+ */
+function fakeCalendar(now: number): void {
+  jest.useFakeTimers({
+    now,
+    advanceTimers: true,
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'requestAnimationFrame',
+      'cancelAnimationFrame',
+      'requestIdleCallback',
+      'cancelIdleCallback',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
+  });
+}
+
 describe('every instance follows the store', () => {
   const apps: INestApplication[] = [];
 
@@ -48,6 +79,7 @@ describe('every instance follows the store', () => {
 
   afterEach(async () => {
     await Promise.all(apps.splice(0).map((app) => app.close()));
+    jest.useRealTimers();
   });
 
   it('serves a change written by another instance within the poll interval, from the change log', async () => {
@@ -159,6 +191,124 @@ describe('every instance follows the store', () => {
     await writeFlagSet(restored, { flags: { theme: theme('light') } });
     await until(() => flags.revision === 3);
     expect(flags.evaluate('new-checkout').errorCode).toBe('FLAG_NOT_FOUND');
+  });
+
+  it('reloads every flag, rather than follow the change log, after not seeing the store for as long as the log is kept', async () => {
+    fakeCalendar(NOON);
+    const store = new ControllableStore();
+    await writeFlagSet(store.inner, STORE_FLAGS);
+    const options = { store, pollIntervalMs: 10, retryIntervalMs: 10, loadTimeoutMs: 100 };
+    const flags = await instance({ ...options, changeLogRetentionDays: 30 });
+    store.mode = 'down';
+    await until(() => flags.status().storeReachable === false);
+    const loads = store.loads;
+
+    // Meanwhile, for 40 days: theme changes on day 5, another instance's purge deletes that
+    // entry on day 36 (30 days kept), new-checkout changes on day 39.
+    jest.setSystemTime(NOON + 5 * DAY_MS);
+    await writeFlagSet(store.inner, { flags: { ...STORE_FLAGS.flags, theme: theme('light') } });
+    jest.setSystemTime(NOON + 36 * DAY_MS);
+    await store.inner.forgetChanges(new Date(NOON + 6 * DAY_MS));
+    jest.setSystemTime(NOON + 39 * DAY_MS);
+    const onForEveryone = { state: 'ENABLED', variants: { on: true }, defaultVariant: 'on' };
+    await writeFlagSet(store.inner, {
+      flags: { 'new-checkout': onForEveryone, theme: theme('light') },
+    });
+    jest.setSystemTime(NOON + 40 * DAY_MS);
+    // What the log still says since revision 1 would leave theme as it was.
+    const logged = await store.inner.changesSince(1, 100);
+    expect(logged.map((record) => [record.revision, record.key])).toEqual([[3, 'new-checkout']]);
+
+    store.mode = 'up';
+    await until(() => flags.revision === 3);
+    expect(flags.getString('theme', 'x')).toBe('light');
+    expect(flags.isEnabled('new-checkout')).toBe(true);
+    expect(flags.status().checksum).toBe((await store.inner.state()).checksum);
+    expect(store.loads).toBe(loads + 1);
+  });
+
+  it('follows the change log after weeks of polling, and after an outage shorter than the log is kept', async () => {
+    fakeCalendar(NOON);
+    const store = new ControllableStore();
+    await writeFlagSet(store.inner, STORE_FLAGS);
+    const options = { store, pollIntervalMs: 10, retryIntervalMs: 10, loadTimeoutMs: 100 };
+    const flags = await instance({ ...options, changeLogRetentionDays: 30 });
+    const loads = store.loads;
+
+    // Sixty quiet days: every poll finds the store at the revision served.
+    jest.setSystemTime(NOON + 60 * DAY_MS);
+    await until(() => (flags.status().lastCheckedAt?.getTime() ?? 0) >= NOON + 60 * DAY_MS);
+    await writeFlagSet(store.inner, { flags: { ...STORE_FLAGS.flags, theme: theme('light') } });
+    await until(() => flags.revision === 2);
+
+    store.mode = 'down';
+    await until(() => flags.status().storeReachable === false);
+    jest.setSystemTime(NOON + 80 * DAY_MS);
+    await writeFlagSet(store.inner, STORE_FLAGS);
+    store.mode = 'up';
+    await until(() => flags.revision === 3);
+    expect(flags.getString('theme', 'x')).toBe('dark');
+    expect(store.loads).toBe(loads);
+  });
+
+  it('deletes the change-log entries past changeLogRetentionDays once a day, after a refresh', async () => {
+    class PurgeCountingStore extends InMemoryFlagStore {
+      readonly cutoffs: Date[] = [];
+      override async forgetChanges(before: Date): Promise<void> {
+        this.cutoffs.push(before);
+        return super.forgetChanges(before);
+      }
+    }
+    fakeCalendar(NOON);
+    const store = new PurgeCountingStore();
+    await writeFlagSet(store, STORE_FLAGS);
+    const flags = await instance({ store, pollIntervalMs: 10 });
+    await until(() => store.cutoffs.length === 1);
+    // 400 days by default, back from the refresh that ran it.
+    const [cutoff] = store.cutoffs;
+    expect(cutoff.getTime() - (NOON - 400 * DAY_MS)).toBeGreaterThanOrEqual(0);
+    expect(cutoff.getTime() - (NOON - 400 * DAY_MS)).toBeLessThan(5_000);
+    await sleep(100);
+    expect(store.cutoffs).toHaveLength(1);
+
+    jest.setSystemTime(NOON + DAY_MS);
+    await until(() => store.cutoffs.length === 2);
+    jest.setSystemTime(NOON + 401 * DAY_MS);
+    await until(() => store.cutoffs.length === 3);
+    await expect(store.changes(0, 100)).resolves.toEqual([]);
+    expect((await store.load()).flags).toHaveLength(2);
+    expect(flags.getString('theme', 'x')).toBe('dark');
+  });
+
+  it('says once that a purge failed, tries again an hour later, and goes on serving and following', async () => {
+    class PurgeRefusingStore extends InMemoryFlagStore {
+      attempts = 0;
+      override async forgetChanges(): Promise<void> {
+        this.attempts++;
+        throw new Error('permission denied for table feature_flag_change');
+      }
+    }
+    fakeCalendar(NOON);
+    const store = new PurgeRefusingStore();
+    await writeFlagSet(store, STORE_FLAGS);
+    const logger = new RecordingLogger();
+    const flags = await instance({ store, pollIntervalMs: 10 }, logger);
+    await until(() => store.attempts === 1);
+    await sleep(100);
+    expect(store.attempts).toBe(1);
+    jest.setSystemTime(NOON + 3_600_000);
+    await until(() => store.attempts === 2);
+
+    const warnings = logger.lines.filter((line) => line.startsWith('warn'));
+    expect(warnings).toEqual([
+      'warn Could not delete the change-log entries older than 400 days (permission denied for ' +
+        'table feature_flag_change); trying again in an hour. Deliveries and evaluations are not ' +
+        'affected.',
+    ]);
+    expect(logger.lines.filter((line) => line.startsWith('error'))).toEqual([]);
+    await writeFlagSet(store, { flags: { ...STORE_FLAGS.flags, theme: theme('light') } });
+    await until(() => flags.getString('theme', 'x') === 'light');
+    expect(flags.status()).toMatchObject({ revision: 2, degraded: false, storeReachable: true });
   });
 
   it('refreshes at once when the store announces a change, without waiting for the poll', async () => {

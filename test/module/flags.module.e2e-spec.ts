@@ -146,6 +146,11 @@ describe('FlagsModule', () => {
 
   it.each([
     [{ loadTimeoutMs: 0 }, /loadTimeoutMs must be a whole number/],
+    [
+      { changeLogRetentionDays: 1 },
+      /: changeLogRetentionDays must be a whole number of days from 2, got 1\.$/,
+    ],
+    [{ changeLogRetentionDays: 30.5 }, /changeLogRetentionDays must be a whole number of days/],
     [{ bootstrap: { nope: 1 } as never }, /bootstrap must be a file path or a flag set document/],
     [{ bootstrap: '/no/such/flags.json' }, /cannot read the bootstrap file .* fix the path/],
     [

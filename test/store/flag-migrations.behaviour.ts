@@ -5,9 +5,43 @@ import {
   FlagTablesMissingError,
   TypeOrmFlagStore,
 } from '../../lib';
-import { FlagUsageEntity } from '../../lib/entities';
+import {
+  FlagChangeEntity,
+  FlagDefinitionEntity,
+  FlagEvaluatorEntity,
+  FlagStateEntity,
+  FlagUsageEntity,
+} from '../../lib/entities';
 import { closeQuietly, type DatabaseTarget, type TestDatabase } from './database-targets';
-import { AT, change, flag } from './flag-store.fixtures';
+import { AT, change, customerListFlag, flag, largeText, snapshotOf } from './flag-store.fixtures';
+
+/** The JSON text columns, each with its entity. */
+const TEXT_COLUMNS = [
+  [FlagDefinitionEntity, 'definition'],
+  [FlagEvaluatorEntity, 'definition'],
+  [FlagStateEntity, 'metadata'],
+  [FlagChangeEntity, 'before'],
+  [FlagChangeEntity, 'after'],
+] as const;
+
+/** The JSON text columns' types and whether the change log is indexed by time, as they are. */
+async function textSchema(dataSource: DataSource) {
+  const runner = dataSource.createQueryRunner();
+  try {
+    const types: string[] = [];
+    for (const [entity, column] of TEXT_COLUMNS) {
+      const table = await runner.getTable(dataSource.getMetadata(entity).tablePath);
+      types.push(table?.findColumnByName(column)?.type ?? 'missing');
+    }
+    const log = await runner.getTable(dataSource.getMetadata(FlagChangeEntity).tablePath);
+    const indexed = log?.indices.some(
+      (index) => index.name === 'IDX_feature_flag_change_changed_at',
+    );
+    return { types, indexed };
+  } finally {
+    await runner.release();
+  }
+}
 
 async function flagTablesPresent(dataSource: DataSource): Promise<boolean[]> {
   const runner = dataSource.createQueryRunner();
@@ -60,6 +94,7 @@ export function describeFlagMigrations(
         () => store.usage(day),
         () => store.lastEvaluations(),
         () => store.forgetUsage(day),
+        () => store.forgetChanges(AT),
       ]) {
         const error = await call().catch((caught: unknown) => caught);
         expect(error).toBeInstanceOf(FlagTablesMissingError);
@@ -127,11 +162,85 @@ export function describeFlagMigrations(
           { flagKey: 'a', lastEvaluatedAt: AT },
         ]);
 
-        await upgraded.undoLastMigration();
+        for (let i = 1; i < FLAG_MIGRATIONS.length; i++) await upgraded.undoLastMigration();
         expect(await flagTablesPresent(upgraded)).toEqual(
           FLAG_ENTITIES.map((entity) => entity !== FlagUsageEntity),
         );
         await expect(store.load()).resolves.toMatchObject({ revision: 1, flags: [flag('a')] });
+      } finally {
+        await closeQuietly(upgraded);
+        await earlier.drop();
+      }
+    });
+
+    it('widens the text columns of a database holding flags, keeping them, and back', async () => {
+      const mysql = target.name === 'MariaDB';
+      const widened = (type: string) => TEXT_COLUMNS.map(() => type);
+      const earlier = await target.create({
+        ...variant.options,
+        migrations: FLAG_MIGRATIONS.slice(0, 2),
+      });
+      let upgraded: DataSource | undefined;
+      try {
+        await earlier.dataSource.runMigrations({ transaction: 'each' });
+        const before = new TypeOrmFlagStore(earlier.dataSource);
+        await before.apply(
+          change(0, {
+            upsertFlags: [flag('a'), { key: 'b', definition: largeText(60_000) }],
+            upsertEvaluators: [{ key: 'e', definition: '{"var":"email"}' }],
+            metadata: '{"v":1}',
+          }),
+        );
+        await before.apply(change(1, { upsertFlags: [flag('a', 'off')] }));
+        const held = await snapshotOf(before);
+        const list = { key: 'beta', definition: customerListFlag(30_000) };
+        if (mysql) {
+          // MySQL's text holds 65,535 bytes: refused by the database, saying what to do.
+          await expect(before.apply(change(2, { upsertFlags: [list] }))).rejects.toThrow(
+            /Data too long.*run the migrations in FLAG_MIGRATIONS/,
+          );
+          await expect(snapshotOf(before)).resolves.toEqual(held);
+        }
+        expect(await textSchema(earlier.dataSource)).toEqual({
+          types: widened('text'),
+          indexed: false,
+        });
+
+        upgraded = await new DataSource({
+          ...earlier.dataSource.options,
+          migrations: [...FLAG_MIGRATIONS],
+        } as DataSourceOptions).initialize();
+        const applied = await upgraded.runMigrations({ transaction: 'each' });
+        expect(applied.map((migration) => migration.name)).toEqual([
+          'WidenFlagDefinitionsAndIndexChangeTimes1766000000000',
+        ]);
+        expect(await pendingSchemaChanges(upgraded)).toEqual([]);
+        expect(await textSchema(upgraded)).toEqual({
+          types: widened(mysql ? 'mediumtext' : 'text'),
+          indexed: true,
+        });
+        const store = new TypeOrmFlagStore(upgraded);
+        await expect(snapshotOf(store)).resolves.toEqual(held);
+        await store.apply(change(2, { upsertFlags: [list] }));
+        const stored = (await store.load()).flags.find((entry) => entry.key === 'beta');
+        expect(stored?.definition === list.definition).toBe(true);
+
+        if (mysql) {
+          // Narrowing would cut the list short, in the definitions and in the change log.
+          await expect(upgraded.undoLastMigration()).rejects.toThrow(
+            /feature_flag_definition\.definition holds a value of \d+ bytes/,
+          );
+          expect((await textSchema(upgraded)).types).toEqual(widened('mediumtext'));
+          await store.apply(change(3, { deleteFlags: ['beta'] }));
+          await expect(upgraded.undoLastMigration()).rejects.toThrow(
+            /feature_flag_change\.before holds a value of \d+ bytes/,
+          );
+        }
+        await store.forgetChanges(new Date(AT.getTime() + 1));
+        const kept = await snapshotOf(store);
+        await upgraded.undoLastMigration();
+        expect(await textSchema(upgraded)).toEqual({ types: widened('text'), indexed: false });
+        await expect(snapshotOf(store)).resolves.toEqual(kept);
       } finally {
         await closeQuietly(upgraded);
         await earlier.drop();

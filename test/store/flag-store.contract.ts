@@ -1,11 +1,6 @@
-import type { ApplyOutcome, FlagStore } from '../../lib';
-import { AT, change, flag, largeText, snapshotOf } from './flag-store.fixtures';
-
-/** What differs between stores that pass the contract. */
-export interface FlagStoreContractOptions {
-  /** The size of the "large" definition to round-trip; defaults to 1 MiB. */
-  largeTextBytes?: number;
-}
+import { type ApplyOutcome, type FlagStore, InvalidChangeError } from '../../lib';
+import { STORE_LIMITS } from '../../lib/store/store-limits';
+import { AT, change, customerListFlag, flag, largeText, snapshotOf } from './flag-store.fixtures';
 
 const statuses = (outcomes: ApplyOutcome[]) => outcomes.map((outcome) => outcome.status).sort();
 
@@ -16,7 +11,6 @@ const statuses = (outcomes: ApplyOutcome[]) => outcomes.map((outcome) => outcome
 export function describeFlagStoreContract(
   name: string,
   makeStore: () => FlagStore | Promise<FlagStore>,
-  options: FlagStoreContractOptions = {},
 ): void {
   describe(`${name} (FlagStore contract)`, () => {
     let store: FlagStore;
@@ -81,13 +75,40 @@ export function describeFlagStoreContract(
     });
 
     it('round-trips a large definition exactly', async () => {
-      const text = largeText(options.largeTextBytes ?? 1024 * 1024);
+      const text = largeText(1024 * 1024);
       await store.apply(change(0, { upsertFlags: [{ key: 'large', definition: text }] }));
       const [stored] = (await store.load()).flags;
       expect(stored.definition.length).toBe(text.length);
       expect(stored.definition === text).toBe(true);
       const [record] = await store.changes(0, 10);
       expect(record.after === text).toBe(true);
+    });
+
+    it('round-trips a targeting list of 30,000 customer ids (1.1 MiB), and its replacement', async () => {
+      const first = customerListFlag(30_000, 'first');
+      const second = customerListFlag(30_000, 'second');
+      expect(Buffer.byteLength(first)).toBeGreaterThan(1024 * 1024);
+      await store.apply(change(0, { upsertFlags: [{ key: 'beta', definition: first }] }));
+      await store.apply(change(1, { upsertFlags: [{ key: 'beta', definition: second }] }));
+      // Compared with ===: a failing toEqual would print megabytes.
+      const [stored] = (await store.load()).flags;
+      expect(stored.definition === second).toBe(true);
+      const [created, replaced] = await store.changes(0, 10);
+      expect(created.after === first).toBe(true);
+      expect(replaced.before === first && replaced.after === second).toBe(true);
+    });
+
+    it('refuses a definition or metadata over 16 MiB (counted in UTF-8 bytes), before writing', async () => {
+      // 8,388,607 two-byte characters and two quotes: one byte over, though far fewer characters.
+      const over = `"${'é'.repeat((STORE_LIMITS.textBytes - 1) / 2)}"`;
+      await expect(
+        store.apply(change(0, { upsertFlags: [{ key: 'big', definition: over }] })),
+      ).rejects.toThrow(
+        `the definition of flag "big" is ${STORE_LIMITS.textBytes + 1} bytes, over the ` +
+          `${STORE_LIMITS.textBytes} a store holds`,
+      );
+      await expect(store.apply(change(0, { metadata: over }))).rejects.toThrow(InvalidChangeError);
+      await expect(store.state()).resolves.toEqual({ revision: 0, checksum: '', updatedAt: null });
     });
 
     it('refuses a stale base revision and writes nothing', async () => {
@@ -282,6 +303,58 @@ export function describeFlagStoreContract(
       expect((await store.changesSince(1, 2)).map((record) => record.key)).toEqual(['a', 'b']);
       await expect(store.changesSince(3, 100)).resolves.toEqual([]);
       expect(await store.changesSince(0, 100)).toEqual(await store.changes(0, 100));
+    });
+
+    it('forgets the change-log entries recorded before an instant, and keeps the rest', async () => {
+      const day = (n: number) => new Date(Date.UTC(2026, 0, n, 12, 0, 0, 7));
+      await store.apply(
+        change(0, { upsertFlags: [flag('a'), flag('b')], metadata: '{"v":1}', at: day(1) }),
+      );
+      await store.apply(change(1, { upsertFlags: [flag('a', 'off')], at: day(2) }));
+      await store.apply(change(2, { upsertFlags: [flag('c')], at: day(3) }));
+      const loaded = await store.load();
+      const all = await store.changes(0, 100);
+      expect(all.map((record) => [record.revision, record.key])).toEqual([
+        [1, 'a'],
+        [1, 'b'],
+        [1, ''],
+        [2, 'a'],
+        [3, 'c'],
+      ]);
+
+      // Strictly before: the entry recorded at the instant itself stays.
+      await store.forgetChanges(day(2));
+      const kept = all.slice(3);
+      await expect(store.changes(0, 100)).resolves.toEqual(kept);
+      await expect(store.changes(kept[0].id, 100)).resolves.toEqual(kept.slice(1));
+      await expect(store.changesSince(0, 100)).resolves.toEqual(kept);
+      await expect(store.changesSince(2, 100)).resolves.toEqual(kept.slice(1));
+      // The definitions stay, b and the metadata too, whose only entries went.
+      await expect(store.load()).resolves.toEqual(loaded);
+
+      // Every entry, the newest included; ids are not handed out again, so pages stay right.
+      await store.forgetChanges(day(10));
+      await expect(store.changes(0, 100)).resolves.toEqual([]);
+      await expect(store.changesSince(0, 100)).resolves.toEqual([]);
+      await expect(store.state()).resolves.toMatchObject({ revision: 3 });
+      await store.apply(change(3, { upsertFlags: [flag('d')], at: day(11) }));
+      const [next] = await store.changes(0, 100);
+      expect(next).toMatchObject({ revision: 4, key: 'd' });
+      expect(next.id).toBeGreaterThan(all[all.length - 1].id);
+
+      await expect(store.forgetChanges(new Date(Number.NaN))).rejects.toThrow(RangeError);
+    });
+
+    it('forgets more entries than one batch of the TypeORM store deletes (1,000)', async () => {
+      const old = new Date(Date.UTC(2026, 0, 1));
+      const recent = new Date(Date.UTC(2026, 6, 1));
+      const keys = Array.from({ length: 2_500 }, (_, i) => `flag-${String(i).padStart(4, '0')}`);
+      await store.apply(change(0, { upsertFlags: keys.map((key) => flag(key)), at: old }));
+      await store.apply(change(1, { upsertFlags: [flag(keys[0], 'off')], at: recent }));
+      await store.forgetChanges(recent);
+      const left = await store.changes(0, 10_000);
+      expect(left.map((record) => [record.revision, record.key])).toEqual([[2, keys[0]]]);
+      expect((await store.load()).flags).toHaveLength(2_500);
     });
 
     it('remembers a delivery id once, shared with the deliveries that changes carry', async () => {

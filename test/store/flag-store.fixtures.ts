@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FlagSetChange, FlagStore, StoredDefinition } from '../../lib';
 
 /** A fixed instant with milliseconds, so precision loss shows. */
@@ -35,6 +36,23 @@ export function largeText(bytes: number): string {
   const unit = 'ascii é 中文 😀 \\u0000 \\"quoted\\" \\n\\t ';
   const count = Math.floor((bytes - 20) / Buffer.byteLength(unit));
   return `{"description":"${unit.repeat(count)}"}`;
+}
+
+/**
+ * A flag on for `count` customers, as a control plane writes "enable for these customers": 39
+ * bytes an id, so 30,000 of them make 1.1 MiB. `salt` gives another list of the same size.
+ */
+export function customerListFlag(count: number, salt = ''): string {
+  const ids = Array.from(
+    { length: count },
+    (_, i) => `cus_${createHash('sha256').update(`${salt}${i}`).digest('hex').slice(0, 32)}`,
+  );
+  return JSON.stringify({
+    state: 'ENABLED',
+    variants: { on: true, off: false },
+    defaultVariant: 'off',
+    targeting: { if: [{ in: [{ var: 'customerId' }, ids] }, 'on', 'off'] },
+  });
 }
 
 /** Everything a store shows, to compare before and after a refused change. */

@@ -1,16 +1,13 @@
 import { TypeOrmFlagStore } from '../../lib';
 import { clearFlagTables, type DatabaseTarget, type TestDatabase } from './database-targets';
-import { describeFlagStoreContract, type FlagStoreContractOptions } from './flag-store.contract';
+import { describeFlagStoreContract } from './flag-store.contract';
 import { describeFlagMigrations } from './flag-migrations.behaviour';
 import { describeFlagUsageContract } from './flag-usage.contract';
 import { describeTypeOrmStoreBehaviour } from './typeorm-flag-store.behaviour';
 import { describeTypeOrmUsageBehaviour } from './typeorm-flag-usage.behaviour';
 
 /** Everything the TypeORM store is tested for, on one database. */
-export function describeTypeOrmFlagStore(
-  target: DatabaseTarget,
-  contract: FlagStoreContractOptions = {},
-): void {
+export function describeTypeOrmFlagStore(target: DatabaseTarget): void {
   describeFlagMigrations(target);
   describeFlagMigrations(target, {
     label: ' with an entityPrefix',
@@ -33,7 +30,7 @@ export function describeTypeOrmFlagStore(
       await db?.drop();
     });
 
-    describeFlagStoreContract(`TypeOrmFlagStore on ${target.name}`, makeStore, contract);
+    describeFlagStoreContract(`TypeOrmFlagStore on ${target.name}`, makeStore);
     describeFlagUsageContract(`TypeOrmFlagStore on ${target.name}`, makeStore);
     describeTypeOrmStoreBehaviour(target, () => db!, makeStore);
     describeTypeOrmUsageBehaviour(target, () => db!, makeStore);

@@ -7,5 +7,4 @@ import { describeTypeOrmFlagStore } from './typeorm-flag-store.suite';
  * suite, naming the server and how to point the tests elsewhere.
  */
 describeTypeOrmFlagStore(postgresTarget());
-// MySQL TEXT holds 65,535 bytes (see lib/entities/entity-columns.ts).
-describeTypeOrmFlagStore(mariadbTarget(), { largeTextBytes: 65_000 });
+describeTypeOrmFlagStore(mariadbTarget());

@@ -8,7 +8,11 @@ import { toUtcText } from './utc-text';
 
 type Steps<T> = Generator<Statement, T, Row[]>;
 
-/** Bounds on one multi-row statement: well under every driver's parameter and packet limits. */
+/**
+ * Bounds on one multi-row statement: well under every driver's parameter and packet limits. A
+ * row over CHARS_PER_INSERT goes alone; the largest, a change-log row holding a definition's text
+ * before and after, is what MySQL's `max_allowed_packet` must hold (README).
+ */
 const ROWS_PER_INSERT = 100;
 const CHARS_PER_INSERT = 1_000_000;
 const KEYS_PER_IN = 500;

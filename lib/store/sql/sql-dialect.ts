@@ -38,8 +38,11 @@ export interface SqlDialect {
   greatest(a: string, b: string): string;
   /** An expression reading an instant column as UTC text (see utc-text.ts). */
   instantText(column: string): string;
-  /** The UTF-8 bytes a `text` column holds. */
-  readonly maxTextBytes: number;
+  /**
+   * A DELETE of the first rows matching `where` in `order`, as many as its last parameter says:
+   * `DELETE ... LIMIT` on MySQL; PostgreSQL and SQLite have none, so a subquery picks the `key`s.
+   */
+  deleteFirst(table: string, key: string, where: string, order: string): string;
 }
 
 const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
@@ -57,12 +60,14 @@ interface UpsertSyntax {
 function dialect(
   name: DialectName,
   quote: (identifier: string) => string,
-  parts: Omit<SqlDialect, 'name' | 'quote' | 'insertMissing' | 'upsert'> & {
+  parts: Omit<SqlDialect, 'name' | 'quote' | 'insertMissing' | 'upsert' | 'deleteFirst'> & {
+    /** Whether DELETE takes ORDER BY and LIMIT. */
+    deleteLimit: boolean;
     onConflict(key: string): string;
     upsertSyntax: UpsertSyntax;
   },
 ): SqlDialect {
-  const { onConflict, upsertSyntax: syntax, ...rest } = parts;
+  const { onConflict, upsertSyntax: syntax, deleteLimit, ...rest } = parts;
   return {
     name,
     quote,
@@ -82,6 +87,11 @@ function dialect(
         `${syntax.clause(key.map(quote).join(', '))} ${assignments.join(', ')}`
       );
     },
+    deleteFirst: (table, key, where, order) =>
+      deleteLimit
+        ? `DELETE FROM ${table} WHERE ${where} ORDER BY ${order} LIMIT ?`
+        : `DELETE FROM ${table} WHERE ${key} IN ` +
+          `(SELECT ${key} FROM ${table} WHERE ${where} ORDER BY ${order} LIMIT ?)`,
   };
 }
 
@@ -109,7 +119,7 @@ export function dialectOf(dataSource: DataSource): SqlDialect {
       greatest: (a, b) => `GREATEST(${a}, ${b})`,
       // to_char does not depend on the session's DateStyle, as a cast to text would.
       instantText: (column) => `to_char(${column}, 'YYYY-MM-DD HH24:MI:SS.MS')`,
-      maxTextBytes: Number.POSITIVE_INFINITY,
+      deleteLimit: false,
     });
   }
   if (type === 'mysql' || type === 'mariadb') {
@@ -127,7 +137,8 @@ export function dialectOf(dataSource: DataSource): SqlDialect {
       },
       greatest: (a, b) => `GREATEST(${a}, ${b})`,
       instantText: (column) => `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f')`,
-      maxTextBytes: 65_535,
+      // MySQL refuses LIMIT in an IN subquery, and takes it on DELETE instead.
+      deleteLimit: true,
     });
   }
   if (type === 'better-sqlite3') {
@@ -145,7 +156,7 @@ export function dialectOf(dataSource: DataSource): SqlDialect {
       // in time order.
       greatest: (a, b) => `max(${a}, ${b})`,
       instantText: (column) => column,
-      maxTextBytes: Number.POSITIVE_INFINITY,
+      deleteLimit: false,
     });
   }
   throw new Error(
