@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './output';
+import { printable, shown } from './printable';
 
 /** How a command's options are declared (a subset of `parseArgs`'s). @internal */
 export type OptionSpec = Record<string, { type: 'string' | 'boolean' }>;
@@ -29,10 +30,11 @@ export function parseCommandArgs(
       strict: true,
     }) as ParsedArgs;
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    // Node's message quotes the offending argument as typed.
+    throw new UsageError(printable((error as Error).message));
   }
   if (parsed.positionals.length > maxPositionals) {
-    throw new UsageError(`unexpected argument "${parsed.positionals[maxPositionals]}"`);
+    throw new UsageError(shown`unexpected argument "${parsed.positionals[maxPositionals]}"`);
   }
   return parsed;
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { CodeReference } from '../staleness';
 import type { CliIo } from './io';
 import { UsageError } from './output';
+import { shown } from './printable';
 import { maskSource } from './source-mask';
 
 /**
@@ -166,10 +167,10 @@ export function scanCodeReferences(
       const reason = (error as { code?: string }).code ?? (error as Error).message;
       if (path === dir) {
         throw new UsageError(
-          `--src ${dir} cannot be read as a folder (${reason}); pass the folder of the application's source, e.g. --src src`,
+          shown`--src ${dir} cannot be read as a folder (${reason}); pass the folder of the application's source, e.g. --src src`,
         );
       }
-      throw new UsageError(`cannot read ${path} (${reason}); check its permissions`);
+      throw new UsageError(shown`cannot read ${path} (${reason}); check its permissions`);
     }
   };
   const visit = (parts: string[]) => {

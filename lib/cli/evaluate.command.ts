@@ -1,7 +1,16 @@
 import { stringOption } from './args';
 import type { Command } from './command';
 import { describeRefusal } from './flags-client';
-import { CommandError, EXIT_FAILURE, EXIT_OK, UsageError, printJson, printLines } from './output';
+import {
+  CommandError,
+  EXIT_FAILURE,
+  EXIT_OK,
+  UsageError,
+  printJson,
+  printLines,
+  printNotice,
+} from './output';
+import { shown } from './printable';
 import { REMOTE_HELP, REMOTE_OPTIONS, clientFromArgs } from './remote';
 
 interface Result {
@@ -17,7 +26,8 @@ function parseContext(text: string | undefined): Record<string, unknown> {
   try {
     context = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--context is not JSON (${(error as Error).message})`);
+    // JSON.parse quotes the text around the error.
+    throw new UsageError(shown`--context is not JSON (${(error as Error).message})`);
   }
   if (context === null || typeof context !== 'object' || Array.isArray(context)) {
     throw new UsageError(`--context must be a JSON object, e.g. '{"targetingKey":"user-1"}'`);
@@ -57,12 +67,14 @@ Example:
     else {
       printLines(
         io,
+        // Every part is the application's answer; the value as JSON, whose escapes stay.
         Object.entries(results).map(
           ([name, result]) =>
-            `${name} = ${JSON.stringify(result.value)} (variant ${result.variant ?? '-'}, reason ${result.reason}${result.errorCode ? `, ${result.errorCode}` : ''})`,
+            shown`${name} = ${JSON.stringify(result.value)} (variant ${result.variant ?? '-'}, reason ${result.reason}` +
+            (result.errorCode ? shown`, ${result.errorCode})` : ')'),
         ),
       );
-      io.stderr(`revision ${String(answer.body.revision)}\n`);
+      printNotice(io, shown`revision ${answer.body.revision}`);
     }
     // A key the application does not know is most likely a typo: make scripts notice.
     return key !== undefined && results[key]?.errorCode === 'FLAG_NOT_FOUND'

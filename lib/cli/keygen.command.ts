@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { stringOption } from './args';
 import type { Command } from './command';
 import { deriveKid } from './key-id';
-import { CommandError, EXIT_OK, UsageError, printJson, printLines } from './output';
+import { CommandError, EXIT_OK, UsageError, printJson, printLines, printText } from './output';
+import { printable, shown } from './printable';
 
 const DEFAULT_NAME = 'hybrid-flags';
 
@@ -42,7 +43,7 @@ The application trusts the public key:
     if (out === undefined) {
       if (json)
         printJson(io, { kid, algorithm: 'ES256', privateKey: privatePem, publicKey: publicPem });
-      else io.stdout(`${privatePem}${publicPem}kid: ${kid}\n`);
+      else printText(io, `${privatePem}${publicPem}kid: ${kid}\n`);
       return EXIT_OK;
     }
 
@@ -52,7 +53,7 @@ The application trusts the public key:
     const existing = [privatePath, publicPath].filter((path) => io.exists(path));
     if (existing.length > 0) {
       throw new CommandError(
-        `${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}; ` +
+        `${existing.map(printable).join(' and ')} already exist${existing.length === 1 ? 's' : ''}; ` +
           'choose another --name or --out, or delete them first',
       );
     }
@@ -68,8 +69,8 @@ The application trusts the public key:
       });
     } else {
       printLines(io, [
-        `private key: ${privatePath} (keep it secret; sign with it)`,
-        `public key:  ${publicPath} (configure it in the application)`,
+        shown`private key: ${privatePath} (keep it secret; sign with it)`,
+        shown`public key:  ${publicPath} (configure it in the application)`,
         `kid:         ${kid}`,
         `algorithm:   ES256`,
       ]);

@@ -3,7 +3,8 @@ import type { FlagSetDocument } from '../sync/flag-set-document';
 import type { Command } from './command';
 import { readFlagDocument } from './flag-file';
 import { type Answer, type FlagsClient, describeRefusal } from './flags-client';
-import { CommandError, EXIT_OK, UsageError, printJson, printLines } from './output';
+import { CommandError, EXIT_OK, UsageError, printJson, printLines, printNotice } from './output';
+import { printable, shown } from './printable';
 import { type PushPlan, type StoredDocument, planPush, snapshotBody } from './push-plan';
 import { REMOTE_HELP, REMOTE_OPTIONS, clientFromArgs } from './remote';
 
@@ -48,7 +49,9 @@ async function deliver(
   if (answer.status === 200) return undefined;
   if (answer.status !== 409 || typeof answer.body.currentRevision !== 'number') refuse(answer);
   const revision = answer.body.currentRevision + 1;
-  progress(`the application moved to revision ${answer.body.currentRevision}; sending a snapshot`);
+  progress(
+    shown`the application moved to revision ${answer.body.currentRevision}; sending a snapshot`,
+  );
   const fallback = await client.post('deliveries', snapshotBody(document, revision));
   if (applied(fallback)) return { answer: fallback, kind: 'snapshot' };
   if (fallback.status === 200 || fallback.status === 409) return undefined;
@@ -92,7 +95,7 @@ Example:
     const document = readFlagDocument(io, file);
     const client = clientFromArgs(args, io);
     const json = args.values.json === true;
-    const progress = (line: string) => io.stderr(`${line}\n`);
+    const progress = (line: string) => printNotice(io, line);
     const checksum = flagSetChecksum(document.flags, document.$evaluators ?? {});
 
     let result: PushResult | undefined;
@@ -109,7 +112,7 @@ Example:
         result = { ...base, status: 'unchanged', revision: current.revision, changed: [] };
       } else if (args.values['dry-run'] === true) {
         if (json) printJson(io, { ...base, status: 'planned', delivery: plan.body });
-        else printLines(io, [JSON.stringify(plan.body, null, 2)]);
+        else printJson(io, plan.body);
         return EXIT_OK;
       } else {
         const sent = await deliver(client, plan, document, progress);
@@ -135,16 +138,21 @@ Example:
       store.checksum !== checksum
     ) {
       throw new CommandError(
-        `the application reports checksum ${store.checksum} at revision ${result.revision}, not the file's ${checksum}; compare with hybrid-flags state --expect ${file}`,
+        shown`the application reports checksum ${store.checksum} at revision ${result.revision}, not the file's ${checksum}; compare with hybrid-flags state --expect ${file}`,
       );
     }
     if (json) printJson(io, result);
     else if (result.status === 'unchanged') {
-      printLines(io, [`${file}: the application already holds it (revision ${result.revision})`]);
+      printLines(io, [
+        shown`${file}: the application already holds it (revision ${result.revision})`,
+      ]);
     } else {
       const count = result.changed.length;
+      // The keys are the application's answer: each escaped, so none can pass for a separator.
+      const changed = count > 0 ? `: ${result.changed.map(printable).join(', ')}` : '';
       printLines(io, [
-        `${file}: applied as revision ${result.revision} (${result.delivery} on revision ${result.previousRevision}), ${count} change${count === 1 ? '' : 's'}${count > 0 ? `: ${result.changed.join(', ')}` : ''}`,
+        shown`${file}: applied as revision ${result.revision} (${result.delivery} on revision ${result.previousRevision}), ${count} change${count === 1 ? '' : 's'}` +
+          changed,
         `checksum ${checksum}`,
       ]);
     }

@@ -1,6 +1,7 @@
 import { type OptionSpec, type ParsedArgs, requiredOption } from './args';
 import { FlagsClient, parseBaseUrl } from './flags-client';
 import type { CliIo } from './io';
+import { printNotice } from './output';
 import { SIGNING_HELP, SIGNING_OPTIONS, signerFromArgs } from './signer';
 
 /** The options of every command that talks to an application. @internal */
@@ -19,5 +20,5 @@ ${SIGNING_HELP}
 export function clientFromArgs(args: ParsedArgs, io: CliIo): FlagsClient {
   const base = parseBaseUrl(requiredOption(args, 'url'));
   const signer = signerFromArgs(args, io);
-  return new FlagsClient(base, signer, io, undefined, (message) => io.stderr(`${message}\n`));
+  return new FlagsClient(base, signer, io, undefined, (message) => printNotice(io, message));
 }

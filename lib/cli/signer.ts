@@ -6,6 +6,7 @@ import { type ParsedArgs, requiredOption, stringOption } from './args';
 import type { OptionSpec } from './args';
 import type { CliIo } from './io';
 import { CommandError, UsageError } from './output';
+import { shown } from './printable';
 
 const DEFAULT_TTL = 60;
 /** The application's default `maxTokenAge`. */
@@ -47,7 +48,7 @@ function readPrivateKey(pem: Buffer, path: string): KeyObject {
   try {
     return createPrivateKey(pem);
   } catch (error) {
-    throw new CommandError(`${path} is not a PEM private key (${(error as Error).message})`);
+    throw new CommandError(shown`${path} is not a PEM private key (${(error as Error).message})`);
   }
 }
 
@@ -58,7 +59,7 @@ function signingAlgorithm(key: KeyObject, path: string): SigningAlgorithm {
   } catch (error) {
     if (!(error instanceof WebhookKeyError)) throw error;
     throw new CommandError(
-      `${path}: ${error.message.replace(/^Webhook key: /, '').replace(/\.$/, '')}`,
+      shown`${path}: ${error.message.replace(/^Webhook key: /, '').replace(/\.$/, '')}`,
     );
   }
 }
@@ -68,7 +69,7 @@ function parseTtl(text: string | undefined): number {
   const ttl = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > MAX_TTL) {
     throw new UsageError(
-      `--ttl must be a whole number of seconds from 1 to ${MAX_TTL}, not "${text}"`,
+      shown`--ttl must be a whole number of seconds from 1 to ${MAX_TTL}, not "${text}"`,
     );
   }
   return ttl;
@@ -95,7 +96,7 @@ export function signerFromArgs(args: ParsedArgs, io: CliIo): Signer {
   try {
     pem = io.readFile(keyPath);
   } catch (error) {
-    throw new UsageError(`cannot read ${keyPath}: ${(error as Error).message}`);
+    throw new UsageError(shown`cannot read ${keyPath}: ${(error as Error).message}`);
   }
   const key = readPrivateKey(pem, keyPath);
   const alg = signingAlgorithm(key, keyPath);

@@ -1,18 +1,19 @@
 import type { StaleFlag, UsageReport } from '../staleness';
 import type { SourceScan } from './code-references';
+import { printable, shown } from './printable';
 
 /** Dynamic references printed at most; `--json` lists them all. */
 const MAX_DYNAMIC_LINES = 10;
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
+/** Keys, types, reasons (which quote metadata and variants) and file names are all escaped. */
 function describeFlag(flag: StaleFlag): string[] {
-  const lines = [`${flag.key} (${flag.inStore ? flag.type : 'not in the store'})`];
-  for (const reason of flag.reasons) lines.push(`  ${reason.code}: ${reason.message}`);
+  const lines = [shown`${flag.key} (${flag.inStore ? flag.type : 'not in the store'})`];
+  for (const reason of flag.reasons) lines.push(shown`  ${reason.code}: ${reason.message}`);
   if (flag.references.length > 0) {
-    lines.push(
-      `  named at ${flag.references.map(({ file, line }) => `${file}:${line}`).join(', ')}`,
-    );
+    const places = flag.references.map(({ file, line }) => shown`${file}:${line}`);
+    lines.push(`  named at ${places.join(', ')}`);
   }
   return lines;
 }
@@ -29,10 +30,11 @@ export function staleReportLines(
 ): string[] {
   const stored = report.flags.filter((flag) => flag.inStore).length;
   const scope =
-    `${plural(stored, 'flag')} in the store, usage since ${report.since} (${report.days} days)` +
+    `${plural(stored, 'flag')} in the store, ` +
+    shown`usage since ${report.since} (${report.days} days)` +
     (scan === undefined
       ? '; without --src, flags named only in code and flags named nowhere are not checked'
-      : `, ${plural(scan.files, 'source file')} scanned in ${scan.dir}`);
+      : `, ${plural(scan.files, 'source file')} scanned in ${printable(scan.dir)}`);
   const lines = [scope, ''];
   for (const flag of stale) lines.push(...describeFlag(flag), '');
   lines.push(
@@ -47,7 +49,7 @@ export function staleReportLines(
     );
     for (const { file, line, call, expression } of scan.dynamic.slice(0, MAX_DYNAMIC_LINES)) {
       lines.push(
-        `  ${file}:${line} ${call}(${expression})` +
+        shown`  ${file}:${line} ${call}(${expression})` +
           (call === 'evaluateAll' ? ' evaluates every flag' : ''),
       );
     }

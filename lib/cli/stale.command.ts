@@ -5,6 +5,7 @@ import { type SourceScan, scanCodeReferences } from './code-references';
 import type { Command } from './command';
 import { EndpointNotFoundError, describeRefusal } from './flags-client';
 import { CommandError, EXIT_FAILURE, EXIT_OK, UsageError, printJson, printLines } from './output';
+import { shown } from './printable';
 import { REMOTE_HELP, REMOTE_OPTIONS, clientFromArgs } from './remote';
 import { staleReportLines } from './stale-report';
 
@@ -19,7 +20,7 @@ function parseDays(text: string | undefined): number {
   const days = Number(text);
   if (!/^\d+$/.test(text) || days < MIN_DAYS || days > MAX_DAYS) {
     throw new UsageError(
-      `--days must be a whole number from ${MIN_DAYS} (the launched rule looks at the last ${MIN_DAYS} days) to ${MAX_DAYS}, got "${text}"`,
+      shown`--days must be a whole number from ${MIN_DAYS} (the launched rule looks at the last ${MIN_DAYS} days) to ${MAX_DAYS}, got "${text}"`,
     );
   }
   return days;
@@ -94,7 +95,7 @@ Example:
       scan = { dir, ...scanCodeReferences(io, dir) };
       if (scan.files === 0) {
         throw new UsageError(
-          `--src ${dir} holds no JavaScript or TypeScript file; pass the folder of the application's source, e.g. --src src`,
+          shown`--src ${dir} holds no JavaScript or TypeScript file; pass the folder of the application's source, e.g. --src src`,
         );
       }
     }

@@ -4,6 +4,7 @@ import type { Command } from './command';
 import { readFlagDocument } from './flag-file';
 import { describeRefusal } from './flags-client';
 import { CommandError, EXIT_FAILURE, EXIT_OK, printJson, printLines } from './output';
+import { printable, shown } from './printable';
 import { REMOTE_HELP, REMOTE_OPTIONS, clientFromArgs } from './remote';
 
 interface Holding {
@@ -15,14 +16,15 @@ interface Holding {
   source?: string;
 }
 
+/** Every field is the application's answer, so each is escaped. */
 function describe(name: string, holding: Holding | null): string {
   if (holding === null) return `${name}: unavailable (the database did not answer)`;
   const when = holding.updatedAt ?? holding.loadedAt;
   return (
-    `${name}: revision ${holding.revision}, ${holding.flagCount} flag${holding.flagCount === 1 ? '' : 's'}, ` +
-    `checksum ${holding.checksum || '(none)'}` +
-    (holding.source === undefined ? '' : `, from ${holding.source}`) +
-    (when ? `, ${holding.updatedAt === undefined ? 'loaded' : 'updated'} ${when}` : '')
+    shown`${name}: revision ${holding.revision}, ${holding.flagCount} flag${holding.flagCount === 1 ? '' : 's'}, ` +
+    shown`checksum ${holding.checksum || '(none)'}` +
+    (holding.source === undefined ? '' : shown`, from ${holding.source}`) +
+    (when ? shown`, ${holding.updatedAt === undefined ? 'loaded' : 'updated'} ${when}` : '')
   );
 }
 
@@ -72,10 +74,11 @@ Exit codes: 0 (with --expect: both hold the file), 1 drift or refused, 2 usage e
     } else {
       const lines = [describe('store', store), describe('instance', instance)];
       if (expected !== undefined) {
+        const file = printable(expectFile ?? '');
         lines.push(
           drift.length === 0
-            ? `both hold ${expectFile} (checksum ${expected})`
-            : `DRIFT: the ${drift.join(' and the ')} ${drift.length === 1 ? 'does' : 'do'} not hold ${expectFile} (checksum ${expected}); run hybrid-flags push ${expectFile} to fix it`,
+            ? `both hold ${file} (checksum ${expected})`
+            : `DRIFT: the ${drift.join(' and the ')} ${drift.length === 1 ? 'does' : 'do'} not hold ${file} (checksum ${expected}); run hybrid-flags push ${file} to fix it`,
         );
       }
       printLines(io, lines);

@@ -1,6 +1,8 @@
 import { parseFlagSet } from '../evaluation';
 import type { Command } from './command';
-import { EXIT_FAILURE, EXIT_OK, UsageError, printJson, printLines } from './output';
+import { problemLine } from './flag-file';
+import { EXIT_FAILURE, EXIT_OK, UsageError, printJson, printLines, printNotice } from './output';
+import { shown } from './printable';
 
 /** `hybrid-flags validate`: checks a flagd flag file as the application would. @internal */
 export const validateCommand: Command = {
@@ -25,7 +27,7 @@ Exit codes: 0 valid, 1 invalid (every problem is printed as "<path>: <message>")
     try {
       text = io.readFile(file).toString('utf8');
     } catch (error) {
-      throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+      throw new UsageError(shown`cannot read ${file}: ${(error as Error).message}`);
     }
     const lenient = args.values.lenient === true;
     const json = args.values.json === true;
@@ -35,7 +37,7 @@ Exit codes: 0 valid, 1 invalid (every problem is printed as "<path>: <message>")
       if (json) printJson(io, []);
       else {
         printLines(io, [
-          `${file}: valid, ${count} flag${count === 1 ? '' : 's'} (${lenient ? 'lenient' : 'strict'})`,
+          shown`${file}: valid, ${count} flag${count === 1 ? '' : 's'} (${lenient ? 'lenient' : 'strict'})`,
         ]);
       }
       return EXIT_OK;
@@ -46,14 +48,9 @@ Exit codes: 0 valid, 1 invalid (every problem is printed as "<path>: <message>")
         result.errors.map(({ path, message }) => ({ path, message })),
       );
     } else {
-      printLines(
-        io,
-        result.errors.map(
-          (error) => `${error.path === '' ? '(document)' : error.path}: ${error.message}`,
-        ),
-      );
+      printLines(io, result.errors.map(problemLine));
       const count = result.errors.length;
-      io.stderr(`${file}: invalid, ${count} problem${count === 1 ? '' : 's'}\n`);
+      printNotice(io, shown`${file}: invalid, ${count} problem${count === 1 ? '' : 's'}`);
     }
     return EXIT_FAILURE;
   },
