@@ -3,6 +3,3 @@ export const RESOLVED_FLAGS_OPTIONS = 'FLAGS:RESOLVED_OPTIONS';
 
 /** The options given to `FlagsModule.forRoot()` / `forRootAsync()`. @internal */
 export const FLAGS_MODULE_OPTIONS = 'FLAGS:MODULE_OPTIONS';
-
-/** The path of the signed endpoints (the `webhookPath` extra). @internal */
-export const WEBHOOK_PATH = 'FLAGS:WEBHOOK_PATH';

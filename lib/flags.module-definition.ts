@@ -1,15 +1,13 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { FLAGS_MODULE_OPTIONS, WEBHOOK_PATH } from './flags.constants';
+import { FLAGS_MODULE_OPTIONS } from './flags.constants';
 import type { FlagsModuleExtras, FlagsModuleOptions } from './flags-module-options';
 import { flagStoreProvider } from './store/flag-store.provider';
-import { flagsWebhookController } from './controllers/flags-webhook.controller';
-import { WebhookBodyErrors } from './controllers/webhook-body-errors';
-import { DeliveryLog } from './controllers/delivery-log';
 import { FeatureFlagGuard } from './guards/feature-flag.guard';
 import { FlagContextInterceptor } from './request/flag-context.interceptor';
-
-const DEFAULT_WEBHOOK_PATH = '/_flags';
+import { webhookControllerAt } from './webhook/flags-webhook.controller';
+import { WEBHOOK_PROVIDERS } from './webhook/webhook.providers';
+import { DEFAULT_WEBHOOK_PATH } from './webhook/webhook.constants';
 
 /** @internal */
 export const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<FlagsModuleOptions>({
@@ -24,15 +22,13 @@ export const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<FlagsMo
     providers: [
       ...(definition.providers ?? []),
       flagStoreProvider(FLAGS_MODULE_OPTIONS, extras.dataSourceName),
-      { provide: WEBHOOK_PATH, useValue: extras.webhookPath ?? DEFAULT_WEBHOOK_PATH },
-      WebhookBodyErrors,
-      DeliveryLog,
+      ...WEBHOOK_PROVIDERS,
       // The request context is ambient for every handler; @FeatureFlag is enforced everywhere.
       { provide: APP_INTERCEPTOR, useClass: FlagContextInterceptor },
       ...(extras.guard === false
         ? []
         : [{ provide: APP_GUARD, useClass: extras.guard ?? FeatureFlagGuard }]),
     ],
-    controllers: [flagsWebhookController(extras.webhookPath ?? DEFAULT_WEBHOOK_PATH)],
+    controllers: [webhookControllerAt(extras.webhookPath ?? DEFAULT_WEBHOOK_PATH)],
   }))
   .build();

@@ -18,6 +18,7 @@ export { FlagsConfigurationError } from './flags-configuration.error';
 export type { WebhookOptions } from './webhook/webhook-options';
 export type { WebhookAlgorithm, WebhookKeyOptions } from './webhook/webhook-key';
 export { bodySha256 } from './webhook/verify-token';
+export { SIGNED_MEDIA_TYPE } from './webhook/webhook.constants';
 export type { FlagSnapshot, SnapshotSource } from './cache/flag-snapshot';
 export type { SnapshotChange } from './cache/flag-cache';
 export type { FlagSetDocument } from './sync/flag-set-document';

@@ -23,7 +23,6 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   type EvaluationContext,
   EvaluationContextInterceptor,
@@ -34,9 +33,6 @@ import {
 import { AppModule } from '../../example-app/src/app.module';
 import { requestContext } from '../../example-app/src/request-context';
 import { FlagValue } from '../../lib';
-
-/** As in example-app/src/main.ts. */
-const BODY_LIMIT = 5 * 1024 * 1024;
 
 /** The caller as OpenFeature sees it: the example app's requestContext, on the same headers. */
 function openFeatureContext(context: ExecutionContext): EvaluationContext {
@@ -109,17 +105,9 @@ export class GuardBenchModule {}
 export async function createApp(adapter = process.env.HTTP_ADAPTER): Promise<INestApplication> {
   if (adapter === 'fastify') {
     const { FastifyAdapter } = await import('@nestjs/platform-fastify');
-    return NestFactory.create(GuardBenchModule, new FastifyAdapter({ bodyLimit: BODY_LIMIT }), {
-      rawBody: true,
-      logger: false,
-    });
+    return NestFactory.create(GuardBenchModule, new FastifyAdapter(), { logger: false });
   }
-  const app = await NestFactory.create<NestExpressApplication>(GuardBenchModule, {
-    rawBody: true,
-    logger: false,
-  });
-  app.useBodyParser('json', { limit: BODY_LIMIT });
-  return app;
+  return NestFactory.create(GuardBenchModule, { logger: false });
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,7 @@
 import type { CliIo } from './io';
 import { CommandError, UsageError } from './output';
+import { printable, shown } from './printable';
+import { SIGNED_MEDIA_TYPE } from '../webhook/webhook.constants';
 import type { Signer } from './signer';
 
 /** The application answered 404: a wrong `--url`, no webhook, or an endpoint it does not have. @internal */
@@ -44,23 +46,28 @@ export function parseBaseUrl(text: string): URL {
     throw new UsageError(`--url must be an absolute URL such as http://localhost:3000/_flags`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`--url must be http:// or https://, not ${url.protocol}`);
+    throw new UsageError(shown`--url must be http:// or https://, not ${url.protocol}`);
   }
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   return url;
 }
 
-/** What an error answer says, for a person: the machine-readable reason first. @internal */
+/**
+ * What an error answer says, for a person: the machine-readable reason first. Every part is the
+ * application's, escaped; the details' line breaks are the only ones.
+ * @internal
+ */
 export function describeRefusal(answer: Answer): string {
   const { error, reason, message, details } = answer.body;
   const parts = [`HTTP ${answer.status}`];
-  if (typeof error === 'string') parts.push(error);
-  if (typeof reason === 'string') parts.push(reason);
+  if (typeof error === 'string') parts.push(printable(error));
+  if (typeof reason === 'string') parts.push(printable(reason));
   let text = parts.join(' ');
-  if (typeof message === 'string') text += `: ${message}`;
+  if (typeof message === 'string') text += `: ${printable(message)}`;
   if (Array.isArray(details)) {
     for (const detail of details as { path?: string; message?: string }[]) {
-      text += `\n  ${detail.path || '(document)'}: ${detail.message}`;
+      const line = shown`${detail.path || '(document)'}: ${detail.message}`;
+      text += `\n  ${line}`;
     }
   }
   return text;
@@ -105,7 +112,7 @@ export class FlagsClient {
         headers: {
           authorization: `Bearer ${this.signer.sign(body).token}`,
           accept: 'application/json',
-          ...(method === 'GET' ? {} : { 'content-type': 'application/json' }),
+          ...(method === 'GET' ? {} : { 'content-type': SIGNED_MEDIA_TYPE }),
         },
         ...(method === 'GET' ? {} : { body }),
         // A delivery sent again after a timeout is harmless: an applied revision answers unchanged.
@@ -123,7 +130,7 @@ export class FlagsClient {
       if (attempt >= this.retry.attempts) {
         if (response !== undefined) return this.read(response, url);
         throw new CommandError(
-          `cannot reach ${url} (${failure}) after ${attempt} attempts; check --url and that the application runs`,
+          shown`cannot reach ${url} (${failure}) after ${attempt} attempts; check --url and that the application runs`,
         );
       }
       const wait = Math.min(
@@ -132,7 +139,9 @@ export class FlagsClient {
       );
       await response?.body?.cancel();
       this.onWait(
-        `${response === undefined ? `cannot reach the application (${failure})` : 'the application cannot write now (503)'}; retrying in ${wait} ms`,
+        response === undefined
+          ? shown`cannot reach the application (${failure}); retrying in ${wait} ms`
+          : shown`the application cannot write now (503); retrying in ${wait} ms`,
       );
       await this.io.sleep(wait);
       delay = Math.min(delay * 2, this.retry.maxDelayMs);
@@ -143,7 +152,7 @@ export class FlagsClient {
     const text = await response.text();
     if (response.status === 404) {
       throw new EndpointNotFoundError(
-        `${url} answered 404: check --url (the application's webhook path, /_flags by default) and that the application sets the webhook option`,
+        shown`${url} answered 404: check --url (the application's webhook path, /_flags by default) and that the application sets the webhook option`,
       );
     }
     let body: unknown;
@@ -153,8 +162,9 @@ export class FlagsClient {
       body = undefined;
     }
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      // The body is whatever answered (a proxy's HTML page, say): shown escaped, line breaks too.
       throw new CommandError(
-        `${url} answered ${response.status} with a body that is not a JSON object: ${text.slice(0, 200)}`,
+        shown`${url} answered ${response.status} with a body that is not a JSON object: ${text.slice(0, 200)}`,
       );
     }
     return { status: response.status, body: body as Record<string, unknown> };

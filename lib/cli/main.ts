@@ -4,7 +4,16 @@ import type { Command } from './command';
 import { type CliIo, processIo } from './io';
 import { evaluateCommand } from './evaluate.command';
 import { keygenCommand } from './keygen.command';
-import { CommandError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, printError } from './output';
+import {
+  CommandError,
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  UsageError,
+  printError,
+  printText,
+} from './output';
+import { shown } from './printable';
 import { pushCommand } from './push.command';
 import { signCommand } from './sign.command';
 import { staleCommand } from './stale.command';
@@ -41,7 +50,7 @@ Examples:
   hybrid-flags state --expect flags.json --url https://my-app.example.com/_flags --key k.pem --aud my-app
   hybrid-flags stale --src src --url https://my-app.example.com/_flags --key k.pem --aud my-app
   curl -H "Authorization: Bearer $(hybrid-flags sign --key k.pem --aud my-app < body.json)" \\
-       -H 'Content-Type: application/json' --data-binary @body.json \\
+       -H 'Content-Type: application/vnd.hybrid-flags+json' --data-binary @body.json \\
        https://my-app.example.com/_flags/deliveries
 `;
 }
@@ -52,19 +61,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic =
       name === 'help' ? COMMANDS.find((command) => command.name === rest[0]) : undefined;
-    if (topic !== undefined) io.stdout(topic.help);
-    else (name === undefined ? io.stderr : io.stdout)(generalHelp());
+    if (topic !== undefined) printText(io, topic.help);
+    else printText(io, generalHelp(), name === undefined ? 'stderr' : 'stdout');
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   const command = COMMANDS.find((candidate) => candidate.name === name);
   if (command === undefined) {
-    printError(io, `unknown command "${name}"; run "hybrid-flags --help"`);
+    printError(io, shown`unknown command "${name}"; run "hybrid-flags --help"`);
     return EXIT_USAGE;
   }
   try {
     const args = parseCommandArgs(rest, command.options, command.maxPositionals);
     if (args.values.help === true) {
-      io.stdout(command.help);
+      printText(io, command.help);
       return EXIT_OK;
     }
     return await command.run(args, io);
@@ -83,12 +92,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), processIo()).then(
+  const io = processIo();
+  main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`hybrid-flags: ${String(error)}\n`);
+      printError(io, String(error));
       process.exitCode = EXIT_FAILURE;
     },
   );

@@ -18,7 +18,7 @@ ${SIGNING_HELP}
 
 Example:
   curl -H "Authorization: Bearer $(hybrid-flags sign --key k.pem --aud my-app < body.json)" \\
-       -H 'Content-Type: application/json' --data-binary @body.json \\
+       -H 'Content-Type: application/vnd.hybrid-flags+json' --data-binary @body.json \\
        https://my-app.example.com/_flags/deliveries
 
 Each token has a fresh jti and can be used once: sign again for every request, and send the

@@ -76,7 +76,7 @@ describe('FlagsMetrics', () => {
     });
     if (loader !== undefined)
       builder = builder.overrideProvider(PROM_CLIENT_LOADER).useValue(loader);
-    const app = (await builder.compile()).createNestApplication({ rawBody: true, logger });
+    const app = (await builder.compile()).createNestApplication({ logger });
     await app.init();
     apps.push(app);
     return app;

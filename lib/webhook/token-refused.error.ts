@@ -5,10 +5,12 @@
 export type TokenRefusal =
   | 'missing_token'
   | 'malformed_token'
+  | 'unsupported_crit'
   | 'unknown_key'
   | 'algorithm_not_allowed'
   | 'bad_signature'
   | `missing_claim:${string}`
+  | `invalid_claim:${string}`
   | 'wrong_audience'
   | 'wrong_issuer'
   | 'expired'

@@ -1,6 +1,6 @@
 import { type KeyObject, generateKeyPairSync, sign as signBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { bodySha256, type TokenRules, verifyToken } from './verify-token';
+import { bodySha256, checkBodyHash, type TokenRules, verifyToken } from './verify-token';
 import { WebhookKeyError, type WebhookKeyOptions, toWebhookKey } from './webhook-key';
 
 const NOW = 1_800_000_000;
@@ -59,7 +59,10 @@ function edDsa(payload: Record<string, unknown>, kid = 'ed'): string {
 
 function refusal(token: string | undefined, rule = rules(), body: string = BODY): string {
   try {
-    verifyToken(token === undefined ? undefined : `Bearer ${token}`, body, rule, NOW);
+    checkBodyHash(
+      verifyToken(token === undefined ? undefined : `Bearer ${token}`, rule, NOW),
+      body,
+    );
   } catch (error) {
     return (error as { reason: string }).reason;
   }
@@ -81,7 +84,7 @@ describe('verifyToken', () => {
       jwt.sign(claims(), SECRET, { algorithm: 'HS256', keyid: 'hs' }),
     ];
     for (const token of tokens) {
-      expect(verifyToken(`Bearer ${token}`, BODY, all, NOW)).toMatchObject({
+      expect(verifyToken(`Bearer ${token}`, all, NOW)).toMatchObject({
         jti: 'delivery-1',
         sub: 'alice',
         exp: NOW + 120,
@@ -132,6 +135,46 @@ describe('verifyToken', () => {
     ['no body hash', es256(withoutClaim('body_sha256')), 'missing_claim:body_sha256'],
   ])('refuses %s', (_name, token, reason) => {
     expect(refusal(token)).toBe(reason);
+  });
+
+  it.each([
+    ['a jti of 256 characters', { jti: 'j'.repeat(256) }, 'invalid_claim:jti'],
+    ['a jti with U+0000', { jti: 'delivery\u0000-1' }, 'invalid_claim:jti'],
+    ['a jti with a line feed', { jti: 'delivery\n-1' }, 'invalid_claim:jti'],
+    ['a jti with a lone surrogate', { jti: 'delivery-\ud800' }, 'invalid_claim:jti'],
+    ['a jti that is not a string', { jti: 42 }, 'missing_claim:jti'],
+    ['a sub of 256 characters', { sub: 's'.repeat(256) }, 'invalid_claim:sub'],
+    ['a sub that is not a string', { sub: 7 }, 'invalid_claim:sub'],
+  ])('refuses %s', (_name, overrides, reason) => {
+    expect(refusal(es256(claims(overrides)))).toBe(reason);
+  });
+
+  it('accepts a jti of 255 characters, and one with printable non-ASCII text', () => {
+    expect(refusal(es256(claims({ jti: 'j'.repeat(255) })))).toBe('accepted');
+    expect(refusal(es256(claims({ jti: 'livraison-été-新' })))).toBe('accepted');
+  });
+
+  it('refuses a token whose header lists critical extensions (RFC 7515 §4.1.11)', () => {
+    const signed = jwt.sign(claims(), ec.privateKey, {
+      algorithm: 'ES256',
+      keyid: 'ec',
+      header: { alg: 'ES256', crit: ['b64'], b64: false } as unknown as jwt.JwtHeader,
+    });
+    expect(refusal(signed)).toBe('unsupported_crit');
+    const empty = jwt.sign(claims(), ec.privateKey, {
+      algorithm: 'ES256',
+      keyid: 'ec',
+      header: { alg: 'ES256', crit: [] } as unknown as jwt.JwtHeader,
+    });
+    expect(refusal(empty)).toBe('unsupported_crit');
+  });
+
+  it('verifies the token before the body is known, then the body against its hash', () => {
+    const token = verifyToken(`Bearer ${es256()}`, rules(), NOW);
+    expect(token.bodySha256).toBe(bodySha256(BODY));
+    expect(() => checkBodyHash(token, BODY)).not.toThrow();
+    expect(() => checkBodyHash(token, Buffer.from(BODY))).not.toThrow();
+    expect(() => checkBodyHash(token, `${BODY} `)).toThrow(/body_mismatch/);
   });
 
   it('refuses a body altered after signing', () => {

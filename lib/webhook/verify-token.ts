@@ -23,6 +23,8 @@ export interface VerifiedToken {
   /** The last second (`exp` plus the clock skew) at which the token is accepted. */
   acceptedUntil: number;
   kid?: string;
+  /** The `body_sha256` claim: the body must hash to it (see {@link checkBodyHash}). */
+  bodySha256: string;
 }
 
 /** base64url SHA-256 of the body: what the `body_sha256` claim holds. @publicApi */
@@ -79,6 +81,18 @@ function stringClaim(claims: Record<string, unknown>, name: string): string {
   return value;
 }
 
+/** The longest `jti` or `sub`: what the stores' key columns hold (varchar(255)). */
+const MAX_ID_LENGTH = 255;
+/** Control characters and lone surrogates: an id is printed in logs and stored as text. */
+const UNPRINTABLE_ID = /[\p{Cc}\p{Cs}]/u;
+
+/** A claim that names something: a string the stores and the logs can hold. */
+function idClaim(value: unknown, name: 'jti' | 'sub'): string {
+  if (typeof value !== 'string' || value.length > MAX_ID_LENGTH || UNPRINTABLE_ID.test(value))
+    throw new TokenRefusedError(`invalid_claim:${name}`);
+  return value;
+}
+
 function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
@@ -87,7 +101,6 @@ function sameText(a: string, b: string): boolean {
 
 function checkClaims(
   claims: Record<string, unknown>,
-  body: Uint8Array | string,
   rules: TokenRules,
   now: number,
 ): VerifiedToken {
@@ -101,7 +114,7 @@ function checkClaims(
   }
   const iat = numberClaim(claims, 'iat');
   const exp = numberClaim(claims, 'exp');
-  const jti = stringClaim(claims, 'jti');
+  const jti = idClaim(stringClaim(claims, 'jti'), 'jti');
   const hash = stringClaim(claims, 'body_sha256');
   const skew = rules.clockSkewSeconds;
   if (exp - iat > rules.maxTokenAgeSeconds) throw new TokenRefusedError('too_long_lived');
@@ -109,21 +122,27 @@ function checkClaims(
   if (iat > now + skew) throw new TokenRefusedError('not_yet_valid');
   if (claims.nbf !== undefined && numberClaim(claims, 'nbf') > now + skew)
     throw new TokenRefusedError('not_yet_valid');
-  if (!sameText(hash, bodySha256(body))) throw new TokenRefusedError('body_mismatch');
-  const sub = typeof claims.sub === 'string' && claims.sub !== '' ? claims.sub : undefined;
-  return { jti, iat, exp, acceptedUntil: exp + skew, ...(sub === undefined ? {} : { sub }) };
+  const sub =
+    claims.sub === undefined || claims.sub === '' ? undefined : idClaim(claims.sub, 'sub');
+  return {
+    jti,
+    iat,
+    exp,
+    acceptedUntil: exp + skew,
+    bodySha256: hash,
+    ...(sub === undefined ? {} : { sub }),
+  };
 }
 
 /**
- * Verifies the bearer token of a signed request against the exact body bytes received. Checks
- * the key and algorithm first, then the signature, then every claim; whether the `jti` was seen
- * before is the caller's (the store's) to check.
+ * Verifies the bearer token of a signed request, before its body is read: the key and algorithm
+ * first, then the signature, then every claim. The body is checked against the token's hash
+ * once read ({@link checkBodyHash}); whether the `jti` was seen before is the store's to tell.
  * @throws TokenRefusedError with the reason of the first failed check
  * @internal
  */
 export function verifyToken(
   authorization: string | undefined,
-  body: Uint8Array | string,
   rules: TokenRules,
   now = Math.floor(Date.now() / 1000),
 ): VerifiedToken {
@@ -134,10 +153,22 @@ export function verifyToken(
   if (decoded === null || typeof decoded.payload !== 'object' || decoded.payload === null) {
     throw new TokenRefusedError('malformed_token');
   }
+  // RFC 7515 §4.1.11: a token that needs extensions the recipient does not know is invalid, and
+  // this one knows none (a `b64: false` payload, for one, would be verified differently).
+  if ('crit' in decoded.header) throw new TokenRefusedError('unsupported_crit');
   const algorithm = decoded.header.alg as WebhookAlgorithm;
   const key = chooseKey(rules, decoded.header.kid);
   if (!key.algorithms.has(algorithm)) throw new TokenRefusedError('algorithm_not_allowed');
   checkSignature(token, algorithm, key);
-  const verified = checkClaims(decoded.payload as Record<string, unknown>, body, rules, now);
+  const verified = checkClaims(decoded.payload as Record<string, unknown>, rules, now);
   return key.kid === undefined ? verified : { ...verified, kid: key.kid };
+}
+
+/**
+ * Checks the exact body bytes received against the verified token's `body_sha256`.
+ * @throws TokenRefusedError `body_mismatch`
+ * @internal
+ */
+export function checkBodyHash(token: VerifiedToken, body: Uint8Array | string): void {
+  if (!sameText(token.bodySha256, bodySha256(body))) throw new TokenRefusedError('body_mismatch');
 }

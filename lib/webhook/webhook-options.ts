@@ -19,6 +19,16 @@ export interface WebhookOptions {
   issuer?: string;
   /** The longest token life (`exp - iat`) accepted, in seconds. @default 300 */
   maxTokenAgeSeconds?: number;
-  /** The largest delivery body accepted, in bytes. @default 5242880 (5 MiB) */
+  /**
+   * The largest signed body accepted (a delivery, an evaluate request), in bytes as sent. The
+   * webhook reads its bodies itself, after verifying the token: the application's own body
+   * parser and its limits are not involved. @default 5242880 (5 MiB)
+   */
   maxDeliveryBytes?: number;
+  /**
+   * How long a signed body may take to arrive once its headers are in; a slower one is refused
+   * with 408 and its connection closed. Slow headers are the HTTP server's to bound
+   * (`server.headersTimeout`) or a reverse proxy's: see the README. @default 10000
+   */
+  bodyTimeoutMs?: number;
 }

@@ -6,6 +6,7 @@ import type { WebhookOptions } from './webhook-options';
 /** The webhook options after defaults and checks. @internal */
 export interface WebhookRules extends TokenRules {
   maxDeliveryBytes: number;
+  bodyTimeoutMs: number;
 }
 
 /** @internal */
@@ -39,6 +40,12 @@ export function resolveWebhookRules(options: WebhookOptions): WebhookRules {
   if (!Number.isInteger(maxDeliveryBytes) || maxDeliveryBytes <= 0) {
     throw new FlagsConfigurationError('webhook.maxDeliveryBytes must be a whole number above 0.');
   }
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
+  if (!Number.isInteger(bodyTimeoutMs) || bodyTimeoutMs <= 0) {
+    throw new FlagsConfigurationError(
+      'webhook.bodyTimeoutMs must be a whole number of milliseconds above 0.',
+    );
+  }
   return {
     keys,
     audience: options.audience,
@@ -46,5 +53,6 @@ export function resolveWebhookRules(options: WebhookOptions): WebhookRules {
     maxTokenAgeSeconds,
     clockSkewSeconds: 30,
     maxDeliveryBytes,
+    bodyTimeoutMs,
   };
 }

@@ -87,7 +87,7 @@ export async function startFlagsApp(
       }),
     ],
   }).compile();
-  const app = moduleRef.createNestApplication({ rawBody: true, logger: false });
+  const app = moduleRef.createNestApplication({ logger: false });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {

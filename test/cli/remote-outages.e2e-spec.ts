@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { InMemoryFlagStore } from '../../lib';
 import type { FlagSetDocument } from '../../lib';
 import { DEFAULT_RETRY } from '../../lib/cli/flags-client';
+import { SIGNED_MEDIA_TYPE } from '../../lib/webhook/webhook.constants';
 import { main } from '../../lib/cli/main';
 import { ControllableStore } from '../module/controllable.store';
 import {
@@ -75,7 +76,7 @@ describe('hybrid-flags push with other writers', () => {
           method: 'POST',
           headers: {
             authorization: `Bearer ${plane.token(body)}`,
-            'content-type': 'application/json',
+            'content-type': SIGNED_MEDIA_TYPE,
           },
           body,
         });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { main } from '../../lib/cli/main';
-import { bodySha256, verifyToken } from '../../lib/webhook/verify-token';
+import { bodySha256, checkBodyHash, verifyToken } from '../../lib/webhook/verify-token';
 import { toWebhookKey } from '../../lib/webhook/webhook-key';
 import { captureIo } from './cli-io';
 
@@ -34,9 +34,8 @@ async function sign(args: string[], body: string = BODY): Promise<string> {
 function refusal(token: string, publicKey: KeyObject, body: string, kid?: string): string {
   const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   try {
-    verifyToken(
+    const verified = verifyToken(
       `Bearer ${token}`,
-      body,
       {
         keys: [toWebhookKey({ kid, publicKey: pem })],
         audience: 'shop',
@@ -46,6 +45,7 @@ function refusal(token: string, publicKey: KeyObject, body: string, kid?: string
       },
       NOW + 10,
     );
+    checkBodyHash(verified, body);
   } catch (error) {
     return (error as { reason: string }).reason;
   }

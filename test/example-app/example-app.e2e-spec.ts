@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { SIGNED_MEDIA_TYPE } from '../../lib';
 import { devToken } from '../support/dev-token';
 import { type ExampleApp, PLATFORMS, startExampleAppOnSqlite } from './example-app.fixture';
 
@@ -100,7 +101,7 @@ describe.each(PLATFORMS)('example app on SQLite, $name', (platform) => {
     const token = devToken(body);
     await request(app.getHttpServer())
       .post('/_flags/deliveries')
-      .set({ 'content-type': 'application/json', authorization: `Bearer ${token}` })
+      .set({ 'content-type': SIGNED_MEDIA_TYPE, authorization: `Bearer ${token}` })
       .send(body)
       .expect(200, { status: 'applied', revision: 2, changed: ['beta-dashboard'] });
     const after = await request(app.getHttpServer())

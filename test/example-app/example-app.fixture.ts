@@ -10,15 +10,13 @@ import { AppModule } from '../../example-app/src/app.module';
 export const PLATFORMS = [
   {
     name: 'Express',
-    create: (moduleRef: TestingModule) =>
-      moduleRef.createNestApplication({ rawBody: true, logger: false }),
+    create: (moduleRef: TestingModule) => moduleRef.createNestApplication({ logger: false }),
   },
   {
     name: 'Fastify',
     // As main.ts does with HTTP_ADAPTER=fastify.
     create: (moduleRef: TestingModule) =>
       moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-        rawBody: true,
         logger: false,
       }),
   },

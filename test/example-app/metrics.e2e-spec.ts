@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { SIGNED_MEDIA_TYPE } from '../../lib';
 import { devToken } from '../support/dev-token';
 import { type ExampleApp, PLATFORMS, startExampleAppOnSqlite } from './example-app.fixture';
 
@@ -99,7 +100,7 @@ describe.each(PLATFORMS)('example app GET /metrics, on SQLite, $name', (platform
     const post = (bearer: string) =>
       request(app.getHttpServer())
         .post('/_flags/deliveries')
-        .set({ 'content-type': 'application/json', authorization: `Bearer ${bearer}` })
+        .set({ 'content-type': SIGNED_MEDIA_TYPE, authorization: `Bearer ${bearer}` })
         .send(body);
     const once = devToken(body);
     await post(once).expect(200);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { listenHost } from '../../example-app/src/listen-host';
 import { webhookOptions } from '../../example-app/src/webhook-options';
 
 describe('example app webhook keys', () => {
@@ -11,6 +12,24 @@ describe('example app webhook keys', () => {
     expect(() => webhookOptions({ NODE_ENV: 'production' })).toThrow(
       /FLAGS_PUBLIC_KEY_FILE.*keygen/,
     );
+  });
+
+  it('trusts the development key only on loopback, or when told to', () => {
+    for (const HOST of ['127.0.0.1', '::1', 'localhost']) {
+      expect(webhookOptions({ HOST }).keys).toHaveLength(1);
+    }
+    expect(() => webhookOptions({ HOST: '0.0.0.0' })).toThrow(
+      /listens on 0\.0\.0\.0.*FLAGS_PUBLIC_KEY_FILE.*FLAGS_TRUST_DEV_KEY=true/,
+    );
+    expect(webhookOptions({ HOST: '0.0.0.0', FLAGS_TRUST_DEV_KEY: 'true' }).keys).toHaveLength(1);
+    expect(() =>
+      webhookOptions({ HOST: '0.0.0.0', FLAGS_TRUST_DEV_KEY: 'true', NODE_ENV: 'production' }),
+    ).toThrow(/production/);
+  });
+
+  it('listens on loopback unless HOST says otherwise', () => {
+    expect(listenHost({})).toBe('127.0.0.1');
+    expect(listenHost({ HOST: '0.0.0.0' })).toBe('0.0.0.0');
   });
 
   it('adds an HS256 key and an issuer when configured', () => {

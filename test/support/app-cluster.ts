@@ -1,7 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { type AddressInfo, createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { SIGNED_MEDIA_TYPE } from '../../lib/webhook/webhook.constants';
 import { devToken } from './dev-token';
 
 /*
@@ -43,11 +44,17 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the compiled example app with `env`, and waits until it answers GET /health. */
-export async function startExampleApp(env: Record<string, string>): Promise<AppProcess> {
+/**
+ * Starts the compiled example app with `env`, and waits until it answers GET /health. `main`
+ * runs another build of it (a benchmark comparing two versions).
+ */
+export async function startExampleApp(
+  env: Record<string, string>,
+  main = MAIN,
+): Promise<AppProcess> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnFreePort(env);
+      return await startOnFreePort(env, main);
     } catch (error) {
       // Another process may take the free port between our check and the app's listen.
       if (attempt === 3 || !/EADDRINUSE/.test((error as Error).message)) throw error;
@@ -55,11 +62,11 @@ export async function startExampleApp(env: Record<string, string>): Promise<AppP
   }
 }
 
-async function startOnFreePort(env: Record<string, string>): Promise<AppProcess> {
+async function startOnFreePort(env: Record<string, string>, main: string): Promise<AppProcess> {
   const port = await freePort();
   const lines: string[] = [];
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [main], {
+    cwd: join(dirname(main), '..', '..', '..'),
     env: { ...process.env, NODE_ENV: 'test', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -127,7 +134,7 @@ export async function deliver(
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${app.url}/_flags/deliveries`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${devToken(body)}` },
+    headers: { 'content-type': SIGNED_MEDIA_TYPE, authorization: `Bearer ${devToken(body)}` },
     body,
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };

@@ -22,6 +22,15 @@ export class RecordingLogger implements LoggerService {
     this.entries.push({ level: 'verbose', message });
   }
 
+  /** The structured entries whose `event` starts with `prefix`, with their level. */
+  events(prefix: string): Array<Record<string, unknown> & { level: Level }> {
+    return this.entries
+      .filter(({ message }) =>
+        String((message as { event?: unknown } | null)?.event).startsWith(prefix),
+      )
+      .map((entry) => ({ level: entry.level, ...(entry.message as Record<string, unknown>) }));
+  }
+
   /** The messages logged at `level`, as text. */
   messages(level: Level): string[] {
     return this.entries.filter((entry) => entry.level === level).map((e) => String(e.message));

@@ -5,7 +5,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import type { DatabaseTarget, TestDatabase } from '../store/database-targets';
-import { FLAG_ENTITIES, FlagsModule, type WebhookOptions, bodySha256 } from '../../lib';
+import {
+  FLAG_ENTITIES,
+  FlagsModule,
+  SIGNED_MEDIA_TYPE,
+  type WebhookOptions,
+  bodySha256,
+} from '../../lib';
 
 /*
  * What the end-to-end webhook suites share: the control plane's key, its tokens, and an
@@ -18,7 +24,7 @@ export const AUDIENCE = 'shop';
 
 /** A token for `body`, signed like the control plane signs (ES256, kid `cp`), fresh `jti`. */
 export function token(
-  body: string,
+  body: string | Buffer,
   overrides: Record<string, unknown> = {},
   options: jwt.SignOptions = {},
 ): string {
@@ -69,7 +75,7 @@ export async function startSignedApp(
         }),
       ],
     }).compile();
-    app = moduleRef.createNestApplication({ rawBody: true, logger: false });
+    app = moduleRef.createNestApplication({ logger: false });
     await app.init();
   } catch (error) {
     await app?.close();
@@ -92,7 +98,7 @@ export function postDelivery(
   app: INestApplication,
   body: string,
   bearer = token(body),
-  type = 'application/json',
+  type = SIGNED_MEDIA_TYPE,
 ) {
   return request(app.getHttpServer())
     .post('/_flags/deliveries')
@@ -105,7 +111,7 @@ export function postDelivery(
 export function postEvaluate(app: INestApplication, body: string) {
   return request(app.getHttpServer())
     .post('/_flags/evaluate')
-    .set('content-type', 'application/json')
+    .set('content-type', SIGNED_MEDIA_TYPE)
     .set('authorization', `Bearer ${token(body)}`)
     .send(body);
 }

@@ -1,8 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
+import { gzipSync } from 'node:zlib';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import type { DatabaseTarget } from '../store/database-targets';
-import { FlagService, FlagStore } from '../../lib';
+import { FlagService, FlagStore, SIGNED_MEDIA_TYPE } from '../../lib';
+import { FlagRefresher } from '../../lib/sync/flag-refresher';
+import { refBomb } from '../support/ref-bomb';
+import { writeFlagSet } from '../support/write-flag-set';
 import {
   PUBLIC_PEM,
   type SignedApp,
@@ -39,7 +43,7 @@ export function describeSignedEndpoints(target: DatabaseTarget): void {
       await signed?.close();
     });
 
-    const post = (body: string, bearer = token(body), type = 'application/json') =>
+    const post = (body: string, bearer = token(body), type = SIGNED_MEDIA_TYPE) =>
       postDelivery(app, body, bearer, type);
 
     it('applies a signed snapshot, serves it at once, and reports it', async () => {
@@ -136,6 +140,27 @@ export function describeSignedEndpoints(target: DatabaseTarget): void {
         ['an unknown kid', good, token(good, {}, { keyid: 'old' }), 401, 'unknown_key'],
         ['a body altered after signing', good, token(snapshot(51)), 401, 'body_mismatch'],
         ['a missing jti', good, token(good, { jti: undefined }), 401, 'missing_claim:jti'],
+        // Longer than the delivery table's column, or not storable as text: once recorded
+        // nowhere, such ids could be replayed at will.
+        [
+          'a jti of 256 characters',
+          good,
+          token(good, { jti: 'j'.repeat(256) }),
+          401,
+          'invalid_claim:jti',
+        ],
+        ['a jti with U+0000', good, token(good, { jti: 'id\u0000' }), 401, 'invalid_claim:jti'],
+        [
+          'a token with critical header extensions',
+          good,
+          token(
+            good,
+            {},
+            { header: { alg: 'ES256', kid: 'cp', crit: ['b64'], b64: false } as never },
+          ),
+          401,
+          'unsupported_crit',
+        ],
       ])('%s', async (_name, body, bearer, status, reason) => {
         const before = await databaseRows(signed!);
         const response = await post(body, bearer).expect(status);
@@ -153,6 +178,31 @@ export function describeSignedEndpoints(target: DatabaseTarget): void {
         ['a __proto__ key', proto, 400, '/flags/x/metadata/__proto__'],
         ['deeply nested targeting', deepBody, 400, '/flags/x/targeting'],
         ['a body that is no delivery', '{"kind":"replace"}', 400, '/kind'],
+        [
+          'a key twice in one object',
+          '{"kind":"snapshot","revision":50,"flags":{"x":{"state":"DISABLED","variants":{"on":true},"defaultVariant":"on","state":"ENABLED"}}}',
+          400,
+          '/flags/x/state',
+        ],
+        [
+          'nesting deeper than any flag set',
+          `{"kind":"snapshot","revision":50,"flags":{},"metadata":${'['.repeat(200)}${']'.repeat(200)}}`,
+          400,
+          '/metadata/0/0',
+        ],
+        ['a revision that is not a whole number', snapshot(1.5), 400, '/revision'],
+        [
+          'a key that looks like another (zero-width space)',
+          snapshot(50, { 'new-checkout\u200b': flag('on') }),
+          400,
+          '/flags/new-checkout\u200b',
+        ],
+        [
+          'a key not in Unicode NFC',
+          snapshot(50, { 'cafe\u0301': flag('on') }),
+          400,
+          '/flags/cafe\u0301',
+        ],
         ['a body that is not JSON', '{"kind":"snapshot",', 400, ''],
         ['a revision past 2^31 - 1', snapshot(2 ** 31), 400, '/revision'],
         [
@@ -200,12 +250,89 @@ export function describeSignedEndpoints(target: DatabaseTarget): void {
 
       it('a body that is not JSON, or too large', async () => {
         await post(good, token(good), 'text/plain').expect(415);
+        // JSON, but of a type the host's own parser reads first: the webhook reads its own.
+        const json = await post(good, token(good), 'application/json').expect(415);
+        expect(json.body.error).toBe('unsupported_media_type');
         const large = snapshot(
           70,
           Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`flag-${i}`, flag('on')])),
         );
         const response = await post(large).expect(413);
         expect(response.body.error).toBe('payload_too_large');
+      });
+
+      it('a $ref bomb of a few kilobytes, before it is expanded', async () => {
+        const before = await databaseRows(signed!);
+        const body = JSON.stringify({ kind: 'snapshot', revision: 80, ...refBomb(7) });
+        expect(body.length).toBeLessThan(3000);
+        const response = await post(body).expect(400);
+        expect(response.body.details).toContainEqual({
+          path: '/flags/bomb/targeting/if/0/$ref',
+          message: expect.stringMatching(/maxNodes/),
+        });
+        expect(await databaseRows(signed!)).toEqual(before);
+      });
+
+      it('a compressed body, whatever it inflates to', async () => {
+        const before = await databaseRows(signed!);
+        const compressed = gzipSync(good);
+        const response = await request(app.getHttpServer())
+          .post('/_flags/deliveries')
+          .set('content-type', SIGNED_MEDIA_TYPE)
+          .set('content-encoding', 'gzip')
+          .set('authorization', `Bearer ${token(good)}`)
+          .send(compressed)
+          .expect(415);
+        expect(response.body.error).toBe('unsupported_encoding');
+        expect(await databaseRows(signed!)).toEqual(before);
+      });
+    });
+
+    it('serves a $ref bomb found in the store as PARSE_ERROR for that flag alone', async () => {
+      // Written past validation, as a database edited by hand (or an older version) could hold it.
+      const revision = await writeFlagSet(app.get(FlagStore), refBomb(7));
+      await app.get(FlagRefresher).refresh();
+      const flags = app.get(FlagService);
+      expect(flags.revision).toBe(revision);
+      expect(flags.evaluate('bomb', { country: 'US' })).toMatchObject({
+        reason: 'ERROR',
+        errorCode: 'PARSE_ERROR',
+      });
+      expect(flags.isEnabled('neighbour', { country: 'US' })).toBe(true);
+      const answer = await postEvaluate(app, JSON.stringify({ context: { country: 'CA' } }));
+      expect(answer.body.results).toMatchObject({
+        bomb: { reason: 'ERROR', errorCode: 'PARSE_ERROR' },
+        neighbour: { value: true, reason: 'TARGETING_MATCH' },
+        plain: { value: false, reason: 'STATIC' },
+      });
+    });
+
+    describe('read requests', () => {
+      const get = (path: string, bearer = token('')) =>
+        request(app.getHttpServer())
+          .get(`/_flags/${path}`)
+          .set('authorization', `Bearer ${bearer}`);
+
+      it.each([
+        ['an id past the change log', 'audit?after=1e20', '/query/after'],
+        ['an id of 21 digits', 'audit?after=100000000000000000000', '/query/after'],
+        ['a page of 0', 'audit?limit=0', '/query/limit'],
+        ['a page too large', 'audit?limit=1001', '/query/limit'],
+        ['days in the future', 'usage?days=401', '/query/days'],
+      ])('answer %s 400, not 503', async (_name, path, pointer) => {
+        const response = await get(path).expect(400);
+        expect(response.body.error).toBe('invalid_request');
+        expect(response.body.details.map((detail: { path: string }) => detail.path)).toEqual([
+          pointer,
+        ]);
+      });
+
+      it('refuse the same token twice, whatever its jti looks like', async () => {
+        for (const jti of ['j'.repeat(255), 'livraison-été']) {
+          const once = token('', { jti });
+          await get('state', once).expect(200);
+          await get('state', once).expect(401, { error: 'invalid_token', reason: 'replayed' });
+        }
       });
     });
   });

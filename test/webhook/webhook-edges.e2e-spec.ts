@@ -2,8 +2,9 @@ import { Controller, type INestApplication, Post } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { FlagService, FlagsModule } from '../../lib';
+import { FlagService, FlagsModule, SIGNED_MEDIA_TYPE } from '../../lib';
 import { ControllableStore } from '../module/controllable.store';
+import { rawRequest } from '../support/raw-request';
 import { AUDIENCE, PUBLIC_PEM, token } from './signed-app';
 
 @Controller('host')
@@ -23,8 +24,8 @@ const snapshot = (revision: number) =>
   JSON.stringify({ kind: 'snapshot', revision, flags: { beta: flag('on') } });
 
 /**
- * The webhook's edges that need no database server: an outage, bodies Express refuses before any
- * route runs, and tokens used twice on every endpoint.
+ * The webhook's edges that need no database server: an outage, bodies it reads itself beside
+ * the host's own parser and its limits, and tokens used twice on every endpoint.
  */
 describe('signed endpoints at their edges', () => {
   let app: INestApplication;
@@ -42,10 +43,8 @@ describe('signed endpoints at their edges', () => {
       ],
       controllers: [HostController],
     }).compile();
-    const nest = moduleRef.createNestApplication<NestExpressApplication>({
-      rawBody: true,
-      logger: false,
-    });
+    const nest = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
+    // The host's own limit, far below a delivery's: the webhook does not depend on it.
     nest.useBodyParser('json', { limit: 2048 });
     app = await nest.init();
   });
@@ -56,7 +55,7 @@ describe('signed endpoints at their edges', () => {
   const post = (path: string, body: string, bearer = token(body)) =>
     request(server())
       .post(`/_flags/${path}`)
-      .set('content-type', 'application/json')
+      .set('content-type', SIGNED_MEDIA_TYPE)
       .set('authorization', `Bearer ${bearer}`)
       .send(body);
   const get = (path: string, bearer = token('')) =>
@@ -93,28 +92,49 @@ describe('signed endpoints at their edges', () => {
     });
   });
 
-  describe('bodies the JSON parser refuses', () => {
+  describe('bodies the webhook reads itself', () => {
     it('answers invalid JSON in the protocol’s terms, and changes nothing', async () => {
       const response = await post('deliveries', '{"kind":').expect(400);
       expect(response.body).toEqual({
         error: 'invalid_delivery',
-        details: [{ path: '', message: expect.stringMatching(/^the body is not a JSON object/) }],
+        details: [{ path: '', message: expect.stringMatching(/^the body is not JSON/) }],
       });
       const evaluate = await post('evaluate', '[1,').expect(400);
       expect(evaluate.body.error).toBe('invalid_request');
+      const latin1 = Buffer.from(
+        '{"kind":"snapshot","revision":1,"flags":{"caf\xe9":{}}}',
+        'latin1',
+      );
+      const bytes = await rawRequest(server(), {
+        path: '/_flags/deliveries',
+        headers: {
+          'content-type': SIGNED_MEDIA_TYPE,
+          authorization: `Bearer ${token(latin1)}`,
+        },
+        body: latin1,
+      });
+      expect(bytes.status).toBe(400);
+      expect(bytes.json).toEqual({
+        error: 'invalid_delivery',
+        details: [{ path: '', message: 'the body is not UTF-8 text' }],
+      });
       expect((await store.inner.state()).revision).toBe(0);
     });
 
-    it("answers a body over the application's JSON limit 413 with the fix", async () => {
+    it("takes a delivery larger than the host's JSON limit, which still holds for its routes", async () => {
       const large = JSON.stringify({
         kind: 'snapshot',
         revision: 1,
-        flags: {},
-        pad: 'x'.repeat(4096),
+        flags: { beta: flag('on') },
+        metadata: { note: 'x'.repeat(4096) },
       });
-      const response = await post('deliveries', large).expect(413);
-      expect(response.body.error).toBe('payload_too_large');
-      expect(response.body.message).toContain("app.useBodyParser('json'");
+      await post('deliveries', large).expect(200);
+      const host = await request(server())
+        .post('/host')
+        .set('content-type', 'application/json')
+        .send(JSON.stringify({ pad: 'x'.repeat(4096) }));
+      expect(host.status).toBe(413);
+      expect(host.body.error).not.toBe('payload_too_large');
     });
 
     it("leaves the host's own routes to the host's error handling", async () => {
@@ -142,6 +162,10 @@ describe('signed endpoints at their edges', () => {
     it('audit refuses a page that is not two numbers', async () => {
       const response = await get('audit?after=-1&limit=abc').expect(400);
       expect(response.body.error).toBe('invalid_request');
+      expect(response.body.details.map((detail: { path: string }) => detail.path)).toEqual([
+        '/query/after',
+        '/query/limit',
+      ]);
     });
   });
 

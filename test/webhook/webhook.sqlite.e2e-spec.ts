@@ -15,7 +15,7 @@ describe('signed endpoints without a webhook configuration', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [FlagsModule.forRoot({ store: new InMemoryFlagStore() })],
     }).compile();
-    const app = await moduleRef.createNestApplication({ rawBody: true, logger: false }).init();
+    const app = await moduleRef.createNestApplication({ logger: false }).init();
     await request(app.getHttpServer()).get('/_flags/state').expect(404);
     await app.close();
   });

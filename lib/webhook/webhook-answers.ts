@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { ValidationError } from '../evaluation';
-import type { TokenRefusal } from '../webhook/token-refused.error';
+import type { TokenRefusal } from './token-refused.error';
+import { SIGNED_MEDIA_TYPE } from './webhook.constants';
 
 /*
  * The webhook's error answers: machine-readable bodies, as docs/protocol.md lists them.
@@ -31,7 +32,19 @@ export function unsupportedMediaType(): HttpException {
   return new HttpException(
     {
       error: 'unsupported_media_type',
-      message: 'Send the delivery as Content-Type: application/json.',
+      message: `Send signed bodies as Content-Type: ${SIGNED_MEDIA_TYPE} (docs/protocol.md).`,
+    },
+    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  );
+}
+
+/** A `Content-Encoding` other than identity: bodies are signed and limited as sent. @internal */
+export function unsupportedEncoding(): HttpException {
+  return new HttpException(
+    {
+      error: 'unsupported_encoding',
+      message:
+        'Send the body uncompressed, without Content-Encoding: its hash and size limit apply to the bytes sent.',
     },
     HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   );
@@ -42,9 +55,20 @@ export function payloadTooLarge(limit: number): HttpException {
   return new HttpException(
     {
       error: 'payload_too_large',
-      message: `Deliveries are at most ${limit} bytes; split the change into patches.`,
+      message: `Signed bodies are at most ${limit} bytes; split the change into patches.`,
     },
     HttpStatus.PAYLOAD_TOO_LARGE,
+  );
+}
+
+/** The body did not arrive in time. @internal */
+export function requestTimeout(ms: number): HttpException {
+  return new HttpException(
+    {
+      error: 'request_timeout',
+      message: `The body did not arrive within ${ms} ms; send it again with a new token.`,
+    },
+    HttpStatus.REQUEST_TIMEOUT,
   );
 }
 
@@ -59,13 +83,12 @@ export function storeUnavailable(): HttpException {
   );
 }
 
-/** @internal */
-export function rawBodyMissing(): HttpException {
+/** A body parser of the host's consumed the body before the webhook could read it. @internal */
+export function bodyAlreadyRead(): HttpException {
   return new HttpException(
     {
-      error: 'raw_body_unavailable',
-      message:
-        'Create the application with NestFactory.create(AppModule, { rawBody: true }) so deliveries can be verified byte for byte.',
+      error: 'body_already_read',
+      message: `A body parser of the application read this request before the flags webhook could verify it: keep catch-all parsers (type '*/*') away from the webhook's path, or from ${SIGNED_MEDIA_TYPE}.`,
     },
     HttpStatus.INTERNAL_SERVER_ERROR,
   );

@@ -1,25 +1,9 @@
 import { HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ActivityCounters, type DeliveryOutcomeKind } from '../metrics/activity-counters';
-import type { Delivery } from '../webhook/delivery';
+import type { SignedExchange } from './signed-exchange';
 
 /** Changed keys and problem paths a log entry lists at most (with the full count beside). */
 const LISTED = 10;
-
-/**
- * What a delivery request revealed on its way to its answer: what its log entry may tell.
- * Filled in by the handler as it goes; never the token itself nor any flag value.
- * @internal
- */
-export interface DeliveryFacts {
-  /** When the request reached the handler (`performance.now()`). */
-  startedAt?: number;
-  /** The verified token's claims that identify the delivery. */
-  sender?: { jti: string; sub?: string };
-  /** The delivery, once its body parsed. */
-  delivery?: Delivery;
-  /** Why the store failed, for a 503. */
-  cause?: unknown;
-}
 
 /** A 200 answer of the delivery endpoint. */
 type DeliveryAnswer =
@@ -54,8 +38,8 @@ export class DeliveryLog {
   constructor(private readonly activity: ActivityCounters) {}
 
   /** The delivery was answered 200: applied, or unchanged (not newer than the current revision). */
-  answered(facts: DeliveryFacts, answer: DeliveryAnswer): void {
-    const fields = this.common(facts, HttpStatus.OK);
+  answered(exchange: SignedExchange, answer: DeliveryAnswer): void {
+    const fields = this.common(exchange, HttpStatus.OK);
     if (answer.status === 'applied') {
       this.activity.delivery('applied');
       this.logger.log({
@@ -74,29 +58,31 @@ export class DeliveryLog {
     }
   }
 
-  /** The handler threw: an error answer of the protocol, or an unexpected error (a 500). */
-  threw(facts: DeliveryFacts, error: unknown): void {
+  /** The guard or the handler threw: an error answer of the protocol, or an unexpected error. */
+  threw(exchange: SignedExchange, error: unknown): void {
     if (error instanceof HttpException) {
-      this.errorAnswer(facts, error.getStatus(), error.getResponse());
+      this.errorAnswer(exchange, error.getStatus(), error.getResponse());
       return;
     }
     this.end('failed', 'internal_error', 'error', {
-      ...this.common(facts, HttpStatus.INTERNAL_SERVER_ERROR),
+      ...this.common(exchange, HttpStatus.INTERNAL_SERVER_ERROR),
       cause: error instanceof Error ? error.message : String(error),
     });
   }
 
-  /**
-   * An error answer given with this body: by the handler, or before it ran (Express refused the
-   * body).
-   */
-  errorAnswer(facts: DeliveryFacts, status: number, answer: unknown): void {
+  /** An error answer given with this body, by the guard or by the handler. */
+  private errorAnswer(exchange: SignedExchange, status: number, answer: unknown): void {
     const body = errorBody(answer);
     const reason = errorCode(status, body);
-    const fields = this.common(facts, status);
+    if (status === HttpStatus.UNAUTHORIZED) {
+      // Counted one by one, logged as a tally (RefusalTally): anyone can send these.
+      this.activity.delivery('refused', reason);
+      return;
+    }
+    const fields = this.common(exchange, status);
     if (reason === 'store_unavailable') {
       // The control plane retries; the outage itself is logged by the module as an error.
-      const cause = facts.cause instanceof Error ? facts.cause.message : undefined;
+      const cause = exchange.cause instanceof Error ? exchange.cause.message : undefined;
       this.end('failed', reason, 'warn', { ...fields, ...(cause === undefined ? {} : { cause }) });
       return;
     }
@@ -121,21 +107,19 @@ export class DeliveryLog {
     this.logger[level]({ event: `flags.delivery.${outcome}`, reason, ...fields });
   }
 
-  private common(facts: DeliveryFacts, status: number): Fields {
-    const { delivery, sender, startedAt } = facts;
+  private common(exchange: SignedExchange, status: number): Fields {
+    const { delivery, token, startedAt } = exchange;
     const fields: Fields = { status };
     if (delivery !== undefined) {
       fields.kind = delivery.kind;
       fields.revision = delivery.revision;
       if (delivery.kind === 'patch') fields.baseRevision = delivery.baseRevision;
     }
-    if (sender !== undefined) {
-      fields.deliveryId = sender.jti;
-      if (sender.sub !== undefined) fields.actor = sender.sub;
+    if (token !== undefined) {
+      fields.deliveryId = token.jti;
+      if (token.sub !== undefined) fields.actor = token.sub;
     }
-    if (startedAt !== undefined) {
-      fields.durationMs = Math.round((performance.now() - startedAt) * 10) / 10;
-    }
+    fields.durationMs = Math.round((performance.now() - startedAt) * 10) / 10;
     return fields;
   }
 }

@@ -1,0 +1,136 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { FlagCache } from '../cache/flag-cache';
+import { evaluateFlag } from '../evaluation';
+import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
+import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
+import { DEFAULT_USAGE_DAYS } from '../staleness/usage-report.types';
+import { windowStart } from '../staleness/utc-days';
+import { FlagStore, type StoredDefinition } from '../store/flag-store';
+import { buildUsageReport } from '../usage/usage-report.builder';
+import { UsageCounter } from '../usage/usage-counter';
+import { EvaluateRequestDto } from './dto/evaluate-request.dto';
+import { AuditQueryDto, UsageQueryDto, numericQuery } from './dto/read-queries.dto';
+import { validateDto } from './dto/validate-dto';
+import type { SignedExchange } from './signed-exchange';
+import { parseStrictJson } from './strict-json';
+import { invalidRequest, storeUnavailable } from './webhook-answers';
+
+type Query = Record<string, unknown> | undefined;
+
+const queryOptions = {
+  base: '/query',
+  notAnObject: 'the query must be a list of name=value parameters',
+  unknownField: (field: string) => `unknown query parameter "${field}"`,
+};
+
+/**
+ * What the signed read endpoints answer (docs/protocol.md): the state, the stored definitions,
+ * evaluations on this instance, the change log and usage. Requests are authenticated before
+ * they get here; each method validates its own input and answers 503 when the store does not.
+ * @internal
+ */
+@Injectable()
+export class WebhookReads {
+  constructor(
+    @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
+    private readonly store: FlagStore,
+    private readonly cache: FlagCache,
+    private readonly counter: UsageCounter,
+  ) {}
+
+  async state() {
+    const snapshot = this.cache.snapshot;
+    const instance = {
+      revision: snapshot.revision,
+      checksum: snapshot.checksum,
+      flagCount: snapshot.flagSet.size,
+      source: snapshot.source,
+      loadedAt: snapshot.loadedAt,
+    };
+    try {
+      const stored = await this.store.load();
+      const store = {
+        revision: stored.revision,
+        checksum: stored.checksum,
+        flagCount: stored.flags.length,
+        updatedAt: stored.updatedAt,
+      };
+      return { store, instance };
+    } catch {
+      return { store: null, storeError: 'store_unavailable', instance };
+    }
+  }
+
+  async definitions(exchange: SignedExchange) {
+    const stored = await this.fromStore(exchange, () => this.store.load());
+    const parsed = (entries: StoredDefinition[]) =>
+      Object.fromEntries(entries.map(({ key, definition }) => [key, JSON.parse(definition)]));
+    return {
+      revision: stored.revision,
+      checksum: stored.checksum,
+      updatedAt: stored.updatedAt,
+      flags: parsed(stored.flags),
+      $evaluators: parsed(stored.evaluators),
+      ...(stored.metadata === null ? {} : { metadata: JSON.parse(stored.metadata) }),
+    };
+  }
+
+  evaluate(exchange: SignedExchange) {
+    const body = parseStrictJson(exchange.body ?? Buffer.alloc(0));
+    if (!body.ok) throw invalidRequest([body.error]);
+    const question = validateDto(EvaluateRequestDto, body.value, {
+      notAnObject: 'send a JSON object: { "context": {} }',
+      unknownField: (field) => `unknown field "${field}"; send context and flags`,
+    });
+    if (!question.ok) throw invalidRequest(question.errors);
+    const { context = {}, flags } = question.value;
+    const { flagSet, revision } = this.cache.snapshot;
+    const results = Object.fromEntries(
+      (flags ?? [...flagSet.keys()]).map((key) => {
+        const { value, variant, reason, errorCode } = evaluateFlag(flagSet, key, context);
+        return [key, { value, variant, reason, ...(errorCode ? { errorCode } : {}) }];
+      }),
+    );
+    return { revision, results };
+  }
+
+  async audit(exchange: SignedExchange, query: Query) {
+    const read = validateDto(AuditQueryDto, numericQuery(query, ['after', 'limit']), queryOptions);
+    if (!read.ok) throw invalidRequest(read.errors);
+    const { after = 0, limit = 100 } = read.value;
+    return { changes: await this.fromStore(exchange, () => this.store.changes(after, limit)) };
+  }
+
+  async usage(exchange: SignedExchange, query: Query) {
+    const read = validateDto(UsageQueryDto, numericQuery(query, ['days']), queryOptions);
+    if (!read.ok) throw invalidRequest(read.errors);
+    const { days = DEFAULT_USAGE_DAYS } = read.value;
+    const now = new Date();
+    const [stored, counts, lastEvaluations] = await this.fromStore(exchange, () =>
+      Promise.all([
+        this.store.load(),
+        this.store.usage(windowStart(now, days)),
+        this.store.lastEvaluations(),
+      ]),
+    );
+    return buildUsageReport({
+      stored,
+      counts,
+      lastEvaluations,
+      // Without usage, counts (kept for metrics) are never stored: none is pending.
+      unflushed: this.options.usage ? this.counter.unflushed() : new Map(),
+      now,
+      days,
+      flushIntervalMs: this.options.usageFlushMs,
+    });
+  }
+
+  private async fromStore<T>(exchange: SignedExchange, read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      exchange.cause = error;
+      throw storeUnavailable();
+    }
+  }
+}
