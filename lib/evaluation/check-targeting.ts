@@ -3,7 +3,8 @@ import { REF_KEY } from './targeting/reference';
 import { CompiledReferences } from './targeting/flag-compilation';
 import { MAX_TOTAL_WEIGHT } from './targeting/fractional';
 import { OPERATORS } from './targeting/operators';
-import { type RuleCosts, type RuleLimits, referencesIn } from './targeting/rule-cost';
+import { PerEvaluator } from './targeting/per-evaluator';
+import type { RuleCosts, RuleLimits } from './targeting/rule-cost';
 import { SEM_VER_OPERATORS } from './targeting/sem-ver';
 import { type ValidationError, pointer } from './validation-error';
 
@@ -64,56 +65,25 @@ interface EvaluatorSummary {
 export class EvaluatorChecks {
   /** `$ref`s compiled for parts free of context reads, which compile the same for every flag. */
   readonly references = new CompiledReferences();
-  private readonly summaries = new Map<string, EvaluatorSummary>();
-  private readonly checking = new Set<string>();
-  /** The evaluators being checked, dependents first: a `$ref` to one of them is a cycle. */
-  private readonly path: string[] = [];
+  private readonly summaries: PerEvaluator<EvaluatorSummary>;
 
   constructor(
     readonly evaluators: Readonly<Record<string, unknown>>,
     readonly limits: RuleLimits,
     readonly costs: RuleCosts,
     private readonly errors: ValidationError[],
-  ) {}
+  ) {
+    this.summaries = new PerEvaluator(evaluators, limits.maxDepth, (name) => this.checkOne(name));
+  }
 
   /** Checks one evaluator (and those it uses) unless done; undefined while it is being checked. */
   summary(name: string): EvaluatorSummary | undefined {
-    const known = this.summaries.get(name);
-    if (known === undefined && !this.checking.has(name)) this.checkWithDependencies(name);
     return this.summaries.get(name);
   }
 
   /** The cycle a `$ref` to `name` closes. */
   cycleTo(name: string): string[] {
-    return [...this.path.slice(this.path.indexOf(name)), name];
-  }
-
-  /** Dependencies first, with a stack of its own: a chain of thousands of evaluators is legal JSON. */
-  private checkWithDependencies(root: string): void {
-    const stack = [this.start(root)];
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      if (top.next < top.names.length) {
-        const name = top.names[top.next++];
-        if (
-          hasOwn.call(this.evaluators, name) &&
-          !this.summaries.has(name) &&
-          !this.checking.has(name)
-        )
-          stack.push(this.start(name));
-        continue;
-      }
-      stack.pop();
-      this.summaries.set(top.name, this.checkOne(top.name));
-      this.checking.delete(top.name);
-      this.path.pop();
-    }
-  }
-
-  private start(name: string): { name: string; names: string[]; next: number } {
-    this.checking.add(name);
-    this.path.push(name);
-    return { name, names: referencesIn(this.evaluators[name], this.limits.maxDepth), next: 0 };
+    return this.summaries.cycleTo(name);
   }
 
   private checkOne(name: string): EvaluatorSummary {

@@ -1,5 +1,6 @@
 import { pointer } from '../validation-error';
 import { formatCount } from './format-count';
+import { PerEvaluator } from './per-evaluator';
 import { REF_KEY } from './reference';
 
 /*
@@ -254,40 +255,21 @@ class Measure {
   }
 }
 
-/** The `$ref` names in a rule, down to `maxDepth` levels. @internal */
-export function referencesIn(logic: unknown, maxDepth: number): string[] {
-  const names: string[] = [];
-  const scan = (value: unknown, depth: number): void => {
-    if (value === null || typeof value !== 'object' || depth >= maxDepth) return;
-    if (Array.isArray(value)) {
-      for (const item of value) scan(item, depth + 1);
-      return;
-    }
-    const keys = Object.keys(value);
-    const args = (value as Record<string, unknown>)[keys[0]];
-    if (keys.length === 1 && keys[0] === REF_KEY && typeof args === 'string') names.push(args);
-    else for (const key of keys) scan((value as Record<string, unknown>)[key], depth + 1);
-  };
-  scan(logic, 0);
-  return names;
-}
-
 /**
  * Measures rules against one flag set's evaluators, each evaluator once. A flag set keeps one for
  * the lifetime of its evaluators, so that each flag's first evaluation measures only its own rule.
  * @internal
  */
 export class RuleCosts {
-  private readonly known = new Map<string, EvaluatorCost>();
+  private readonly known: PerEvaluator<EvaluatorCost>;
   private readonly ownProblems = new Map<string, readonly CostProblem[]>();
-  /** The evaluators being measured, dependents first: a `$ref` to one of them is a cycle. */
-  private readonly path: string[] = [];
-  private readonly measuring = new Set<string>();
 
   constructor(
     private readonly evaluators: Readonly<Record<string, unknown>>,
     readonly limits: RuleLimits,
-  ) {}
+  ) {
+    this.known = new PerEvaluator(evaluators, walkLimit(limits), (name) => this.measureOne(name));
+  }
 
   /** What a rule costs. */
   measure(logic: unknown): RuleCost {
@@ -330,7 +312,7 @@ export class RuleCosts {
       seen.add(name);
       const own = this.evaluatorProblems(name);
       if (own.length > 0) return own[0];
-      name = this.known.get(name)?.flawedReference;
+      name = this.known.known(name)?.flawedReference;
     }
     return undefined;
   }
@@ -345,54 +327,16 @@ export class RuleCosts {
   /** An evaluator's cost; undefined when there is none of that name, or while it is measured. */
   evaluator(name: string): EvaluatorCost | undefined {
     if (!hasOwn.call(this.evaluators, name)) return undefined;
-    const known = this.known.get(name);
-    if (known === undefined && !this.measuring.has(name)) this.measureWithDependencies(name);
     return this.known.get(name);
   }
 
   isMeasuring(name: string): boolean {
-    return this.measuring.has(name);
+    return this.known.isInProgress(name);
   }
 
   /** The cycle a `$ref` to `name` closes, from `name` back to it. */
   cycleTo(name: string): readonly string[] {
-    return [...this.path.slice(this.path.indexOf(name)), name];
-  }
-
-  /**
-   * Depth first, with a stack of its own: a chain of thousands of evaluators is legal JSON. The
-   * flag set keeps this object, so a walk that throws must not leave evaluators marked as measured.
-   */
-  private measureWithDependencies(root: string): void {
-    const stack = [this.start(root)];
-    try {
-      while (stack.length > 0) {
-        const top = stack[stack.length - 1];
-        if (top.next < top.names.length) {
-          const name = top.names[top.next++];
-          if (
-            hasOwn.call(this.evaluators, name) &&
-            !this.known.has(name) &&
-            !this.measuring.has(name)
-          )
-            stack.push(this.start(name));
-          continue;
-        }
-        stack.pop();
-        this.known.set(top.name, this.measureOne(top.name));
-        this.measuring.delete(top.name);
-        this.path.pop();
-      }
-    } finally {
-      for (const { name } of stack) this.measuring.delete(name);
-      this.path.length -= stack.length;
-    }
-  }
-
-  private start(name: string): { name: string; names: string[]; next: number } {
-    this.measuring.add(name);
-    this.path.push(name);
-    return { name, names: referencesIn(this.evaluators[name], walkLimit(this.limits)), next: 0 };
+    return this.known.cycleTo(name);
   }
 
   private measureOne(name: string): EvaluatorCost {
