@@ -273,15 +273,7 @@ export class RuleCosts {
 
   /** What a rule costs. */
   measure(logic: unknown): RuleCost {
-    const measure = new Measure(this, this.limits, undefined, false);
-    const nodes = saturated(measure.node(logic, 0));
-    return {
-      nodes,
-      depth: measure.deepest,
-      flawed: measure.flawed,
-      flawedReference: measure.flawedReference,
-      cycle: measure.cycle,
-    };
+    return this.costOf(logic, undefined);
   }
 
   /** The rule's own literals over a limit, with where they are. */
@@ -340,8 +332,13 @@ export class RuleCosts {
   }
 
   private measureOne(name: string): EvaluatorCost {
-    const measure = new Measure(this, this.limits, name, false);
-    const nodes = saturated(measure.node(this.evaluators[name], 0));
+    return this.costOf(this.evaluators[name], name);
+  }
+
+  /** The cost of a flag's rule, or of the evaluator `evaluator`. */
+  private costOf(logic: unknown, evaluator: string | undefined): EvaluatorCost {
+    const measure = new Measure(this, this.limits, evaluator, false);
+    const nodes = saturated(measure.node(logic, 0));
     return {
       nodes,
       depth: measure.deepest,
