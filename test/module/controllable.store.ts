@@ -13,7 +13,11 @@ import {
 /** An in-memory store whose reads can be made to fail or hang, to play a database outage. */
 export class ControllableStore extends FlagStore {
   readonly inner = new InMemoryFlagStore();
-  mode: 'up' | 'down' | 'hang' = 'up';
+  /**
+   * `down`: connections refused; `hang`: no answer; `refusing`: the database answers but refuses
+   * every statement (as PostgreSQL refuses a value too long for its column).
+   */
+  mode: 'up' | 'down' | 'hang' | 'refusing' = 'up';
   loads = 0;
 
   private gate<T>(work: () => Promise<T>): Promise<T> {
@@ -25,6 +29,12 @@ export class ControllableStore extends FlagStore {
       return Promise.reject(refused);
     }
     if (this.mode === 'hang') return new Promise<T>(() => undefined);
+    if (this.mode === 'refusing') {
+      const refused = Object.assign(new Error('value too long for type character varying(255)'), {
+        code: '22001',
+      });
+      return Promise.reject(refused);
+    }
     return work();
   }
 

@@ -92,6 +92,20 @@ describe('signed endpoints at their edges', () => {
     });
   });
 
+  describe('while the database refuses to record a token', () => {
+    it('refuses reads (503) rather than serve them unchecked, so the token cannot be replayed', async () => {
+      await post('deliveries', snapshot(1)).expect(200);
+      store.mode = 'refusing';
+      const once = token('');
+      const response = await get('state', once).expect(503);
+      expect(response.body.error).toBe('store_unavailable');
+      expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+      store.mode = 'up';
+      await get('state', once).expect(200);
+      await get('state', once).expect(401, { error: 'invalid_token', reason: 'replayed' });
+    });
+  });
+
   describe('bodies the webhook reads itself', () => {
     it('answers invalid JSON in the protocol’s terms, and changes nothing', async () => {
       const response = await post('deliveries', '{"kind":').expect(400);
