@@ -1,13 +1,13 @@
 import type { ExecutionContext, Type } from '@nestjs/common';
 import type { EvaluationContext } from './evaluation';
-import { FlagsConfigurationError } from './flags-configuration.error';
-import type { FlagsBinding } from './flags-binding';
-import type { FeatureFlagGuard } from './guards/feature-flag.guard';
-import type { FlagStore } from './store/flag-store';
+import { FlagsConfigurationError } from './core/flags-configuration.error';
+import type { FlagsBinding } from './core/flags-binding';
+import type { FeatureFlagGuard } from './core/feature-flag.guard';
+import type { FlagStore } from './ports/flag-store';
 import { type WebhookRules, resolveWebhookRules } from './webhook/webhook-rules';
 import type { WebhookOptions } from './webhook/webhook-options';
-import type { FlagSetDocument } from './sync/flag-set-document';
-import type { FlagEvaluationEvent } from './usage/flag-evaluation.event';
+import type { FlagSetDocument } from './core/flag-set-document';
+import type { FlagEvaluationEvent } from './core/flag-evaluation.event';
 
 /**
  * Options of `FlagsModule.forRoot()` / `forRootAsync()`.

@@ -1,10 +1,10 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { FLAGS_MODULE_OPTIONS } from './flags.constants';
+import { FLAGS_MODULE_OPTIONS } from './core/flags.constants';
 import type { FlagsModuleExtras, FlagsModuleOptions } from './flags-module-options';
 import { flagStoreProvider } from './store/flag-store.provider';
-import { FeatureFlagGuard } from './guards/feature-flag.guard';
-import { FlagContextInterceptor } from './request/flag-context.interceptor';
+import { FeatureFlagGuard } from './core/feature-flag.guard';
+import { FlagContextInterceptor } from './core/flag-context.interceptor';
 import { webhookControllerAt } from './webhook/flags-webhook.controller';
 import { WEBHOOK_PROVIDERS } from './webhook/webhook.providers';
 import { DEFAULT_WEBHOOK_PATH } from './webhook/webhook.constants';

@@ -1,5 +1,5 @@
 import { type ValidationError, parseFlagSet } from '../evaluation';
-import type { FlagSetDocument } from '../sync/flag-set-document';
+import type { FlagSetDocument } from '../core/flag-set-document';
 import type { CliIo } from './io';
 import { CommandError, UsageError } from './output';
 import { shown } from './printable';

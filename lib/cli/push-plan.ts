@@ -1,5 +1,5 @@
-import { canonicalJson } from '../store/canonical-json';
-import type { FlagSetDocument } from '../sync/flag-set-document';
+import { canonicalJson } from '../core/canonical-json';
+import type { FlagSetDocument } from '../core/flag-set-document';
 
 /** The flag set an application's store holds, as `GET /_flags/definitions` answers. @internal */
 export interface StoredDocument {

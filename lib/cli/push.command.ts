@@ -1,5 +1,5 @@
-import { flagSetChecksum } from '../store/flag-set-checksum';
-import type { FlagSetDocument } from '../sync/flag-set-document';
+import { flagSetChecksum } from '../core/flag-set-checksum';
+import type { FlagSetDocument } from '../core/flag-set-document';
 import type { Command } from './command';
 import { readFlagDocument } from './flag-file';
 import { type Answer, type FlagsClient, describeRefusal } from './flags-client';

@@ -1,4 +1,4 @@
-import { flagSetChecksum } from '../store/flag-set-checksum';
+import { flagSetChecksum } from '../core/flag-set-checksum';
 import { stringOption } from './args';
 import type { Command } from './command';
 import { readFlagDocument } from './flag-file';

@@ -1,5 +1,5 @@
 import type { ColumnOptions } from 'typeorm';
-import { STORE_LIMITS } from '../store/store-limits';
+import { STORE_LIMITS } from '../ports/store-limits';
 
 /*
  * Column types shared by the flag entities, chosen to behave the same on PostgreSQL, MySQL/MariaDB

@@ -1,7 +1,7 @@
-import type { SnapshotSource } from '../cache/flag-snapshot';
-import type { FlagsHealth } from '../health/flags-health.indicator';
-import type { UsageCounter } from '../usage/usage-counter';
-import type { ActivityCounters } from './activity-counters';
+import type { SnapshotSource } from '../core/served-flags';
+import type { FlagsHealth } from '../core/flags-health.indicator';
+import type { UsageCounter } from '../core/usage-counter';
+import type { ActivityCounters } from '../core/activity-counters';
 import type { PromClient, PromCounter, PromGauge } from './prom-client.types';
 
 /** Where the metrics read their values, when they are scraped. @internal */

@@ -5,12 +5,12 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
-import { FlagsConfigurationError } from '../flags-configuration.error';
+import { RESOLVED_FLAGS_OPTIONS } from '../core/flags.constants';
+import { FlagsConfigurationError } from '../core/flags-configuration.error';
 import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
-import { FlagsHealthIndicator } from '../health/flags-health.indicator';
-import { UsageCounter } from '../usage/usage-counter';
-import { ActivityCounters } from './activity-counters';
+import { FlagsHealthIndicator } from '../core/flags-health.indicator';
+import { UsageCounter } from '../core/usage-counter';
+import { ActivityCounters } from '../core/activity-counters';
 import { defineFlagMetrics, type NamedMetric } from './flag-metric-definitions';
 import { PROM_CLIENT_LOADER, type PromClientLoader } from './load-prom-client';
 import type { PromClient, PromRegistry } from './prom-client.types';

@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { ActivityCounters } from './activity-counters';
+import { ActivityCounters } from '../core/activity-counters';
 import { FlagsMetrics } from './flags-metrics';
 import { PROM_CLIENT_LOADER, loadPromClient } from './load-prom-client';
 

@@ -8,14 +8,14 @@ import {
   type ResolutionDetails,
   StandardResolutionReasons,
 } from '@openfeature/server-sdk';
-import type { SnapshotChange } from '../cache/flag-cache';
+import type { SnapshotChange } from '../core/flag-state';
 import {
   type EvaluationErrorCode,
   type FlagValue,
   type FlagValueType,
   evaluate,
 } from '../evaluation';
-import type { FlagsBinding, FlagsSource } from '../flags-binding';
+import type { FlagsBinding, FlagsSource } from '../core/flags-binding';
 
 const ERROR_CODES: Readonly<Record<EvaluationErrorCode, ErrorCode>> = {
   FLAG_NOT_FOUND: ErrorCode.FLAG_NOT_FOUND,

@@ -1,4 +1,4 @@
-import type { ApplyOutcome, ChangeRecord, StoredDefinition } from './flag-store';
+import type { ApplyOutcome, ChangeRecord, StoredDefinition } from '../ports/flag-store';
 
 /** One definition (or the metadata) that a change really changes. @internal */
 export interface ChangeEntry {

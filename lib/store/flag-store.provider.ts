@@ -1,9 +1,9 @@
 import type { FactoryProvider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { FlagsConfigurationError } from '../flags-configuration.error';
+import { FlagsConfigurationError } from '../core/flags-configuration.error';
 import type { FlagsModuleOptions } from '../flags-module-options';
-import { FlagStore } from './flag-store';
+import { FlagStore } from '../ports/flag-store';
 import { TypeOrmFlagStore } from './typeorm-flag.store';
 
 /**

@@ -9,7 +9,7 @@ import {
   type StoredFlagSet,
   type StoreState,
   type UsageCount,
-} from './flag-store';
+} from '../ports/flag-store';
 import { byFlagDayVariant, later, usageKey } from './usage-counts';
 import {
   assertValidChange,

@@ -9,8 +9,8 @@ import {
   type StoredFlagSet,
   type StoreState,
   type UsageCount,
-} from './flag-store';
-import { InvalidChangeError } from './invalid-change.error';
+} from '../ports/flag-store';
+import { InvalidChangeError } from '../ports/invalid-change.error';
 import { applyWork } from './sql/apply-work';
 import { runOnBetterSqlite3 } from './sql/better-sqlite3.executor';
 import { forgetChangesWork } from './sql/change-log-work';
@@ -30,7 +30,7 @@ import { dialectOf, type SqlDialect } from './sql/sql-dialect';
 import type { Work } from './sql/sql-work';
 import { forgetUsageWork, lastEvaluationsWork, recordUsageWork, usageWork } from './sql/usage-work';
 import { toUtcText } from './sql/utc-text';
-import { STORE_LIMITS } from './store-limits';
+import { STORE_LIMITS } from '../ports/store-limits';
 import {
   assertValidChange,
   assertValidDay,

@@ -1,6 +1,11 @@
-import type { DeliveryRecord, FlagSetChange, StoredDefinition, UsageCount } from './flag-store';
-import { InvalidChangeError } from './invalid-change.error';
-import { STORE_LIMITS } from './store-limits';
+import type {
+  DeliveryRecord,
+  FlagSetChange,
+  StoredDefinition,
+  UsageCount,
+} from '../ports/flag-store';
+import { InvalidChangeError } from '../ports/invalid-change.error';
+import { STORE_LIMITS } from '../ports/store-limits';
 import { usageKey } from './usage-counts';
 
 function invalid(message: string): never {

@@ -5,19 +5,19 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { FlagCache } from '../cache/flag-cache';
-import type { FlagSnapshot } from '../cache/flag-snapshot';
-import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
+import { FlagCache } from '../core/flag-state';
+import type { FlagSnapshot } from '../core/served-flags';
+import { RESOLVED_FLAGS_OPTIONS } from '../core/flags.constants';
 import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
-import { ActivityCounters } from '../metrics/activity-counters';
+import { ActivityCounters } from '../core/activity-counters';
 import { DAY_MS } from '../staleness/utc-days';
-import { FlagStore } from '../store/flag-store';
+import { FlagStore } from '../ports/flag-store';
 import { changeLogCovers } from './change-log-horizon';
-import { DailyTask } from './daily-task';
+import { DailyTask } from '../core/daily-task';
 import { snapshotFromChanges } from './snapshot-from-changes';
-import { SnapshotLoader } from './snapshot-loader';
-import { StoreReachability } from './store-reachability';
-import { withTimeout } from './with-timeout';
+import { SnapshotLoader } from './startup-loader';
+import { StoreReachability } from '../core/store-reachability';
+import { withTimeout } from '../core/with-timeout';
 
 /** Change-log entries read for one refresh; a larger change reloads the whole set. */
 const MAX_CHANGES = 500;

@@ -1,5 +1,5 @@
 import { evaluate } from '../evaluation';
-import type { StoredFlagSet } from '../store/flag-store';
+import type { StoredFlagSet } from '../ports/flag-store';
 import { flagSetFromStore } from './flag-set-from-store';
 
 const stored = (flags: Array<[string, string]>, metadata: string | null = null): StoredFlagSet => ({

@@ -1,5 +1,5 @@
 import { type FlagSet, parseFlagSet } from '../evaluation';
-import type { StoredDefinition, StoredFlagSet } from '../store/flag-store';
+import type { StoredDefinition, StoredFlagSet } from '../ports/flag-store';
 
 function members(entries: StoredDefinition[]): string {
   return entries.map(({ key, definition }) => `${JSON.stringify(key)}:${definition}`).join(',');

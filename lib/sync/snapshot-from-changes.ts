@@ -1,6 +1,6 @@
-import type { FlagSnapshot } from '../cache/flag-snapshot';
+import type { FlagSnapshot } from '../core/served-flags';
 import { parseFlagChanges } from '../evaluation';
-import type { ChangeRecord, StoreState } from '../store/flag-store';
+import type { ChangeRecord, StoreState } from '../ports/flag-store';
 
 /**
  * The snapshot at `state`, built from the one served and the change log entries after it; or

@@ -1,22 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { FlagCache } from '../cache/flag-cache';
-import { FlagService } from '../flag.service';
-import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
+import { FlagCache } from '../core/flag-state';
+import { FlagService } from '../core/flag.service';
+import { RESOLVED_FLAGS_OPTIONS } from '../core/flags.constants';
 import { type FlagsModuleOptions, resolveFlagsModuleOptions } from '../flags-module-options';
-import { FeatureFlagGuard } from '../guards/feature-flag.guard';
-import { FlagsHealthIndicator } from '../health/flags-health.indicator';
-import { FlagContextInterceptor } from '../request/flag-context.interceptor';
-import { FlagContextStorage } from '../request/flag-context.storage';
-import { FlagValuePipe } from '../request/flag-value.decorator';
-import { RequestContextResolver } from '../request/request-context.resolver';
-import { FlagStore } from '../store/flag-store';
+import { FeatureFlagGuard } from '../core/feature-flag.guard';
+import { FlagsHealthIndicator } from '../core/flags-health.indicator';
+import { FlagContextInterceptor } from '../core/flag-context.interceptor';
+import { FlagContextStorage } from '../core/flag-context.storage';
+import { FlagValuePipe } from '../core/flag-value.decorator';
+import { RequestContextResolver } from '../core/request-context.resolver';
+import { FlagStore } from '../ports/flag-store';
 import { InMemoryFlagStore } from '../store/in-memory-flag.store';
-import type { FlagsStatus } from '../sync/flags-status';
-import { SnapshotLoader } from '../sync/snapshot-loader';
-import { EvaluationEvents } from '../usage/evaluation-events';
-import { EvaluationObserver } from '../usage/evaluation-observer';
-import { UsageCounter } from '../usage/usage-counter';
+import type { FlagsStatus } from '../core/flags-status';
+import { SnapshotLoader } from '../sync/startup-loader';
+import { EvaluationEvents } from '../core/evaluation-events';
+import { EvaluationObserver } from '../core/evaluation-observer';
+import { UsageCounter } from '../core/usage-counter';
 import { TESTING_FLAGS, type TestingFlagValue, TestingFlags } from './testing-flags';
 
 /** Options of `FlagsTestingModule.forRoot()`. @publicApi */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FlagCache } from '../cache/flag-cache';
+import { FlagCache } from '../core/flag-state';
 import { type FlagValue, parseFlagSet } from '../evaluation';
-import { FlagsConfigurationError } from '../flags-configuration.error';
+import { FlagsConfigurationError } from '../core/flags-configuration.error';
 
 /** A flag's value, or a full flagd definition (an object with `state` and `variants`). @publicApi */
 export type TestingFlagValue = FlagValue | { state: string; variants: Record<string, unknown> };

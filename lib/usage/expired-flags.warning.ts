@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { FlagCache } from '../cache/flag-cache';
+import { FlagCache } from '../core/flag-state';
 import { expiredFlags } from '../staleness';
-import { SnapshotLoader } from '../sync/snapshot-loader';
+import { SnapshotLoader } from '../sync/startup-loader';
 
 /** Expired flags named in the warning at most; the rest are counted. */
 const LISTED = 20;

@@ -5,14 +5,14 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
+import { RESOLVED_FLAGS_OPTIONS } from '../core/flags.constants';
 import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
-import { FlagStore, type UsageCount } from '../store/flag-store';
+import { FlagStore, type UsageCount } from '../ports/flag-store';
 import { DAY_MS, utcDay } from '../staleness/utc-days';
-import { InvalidChangeError } from '../store/invalid-change.error';
-import { DailyTask } from '../sync/daily-task';
-import { withTimeout } from '../sync/with-timeout';
-import { type PendingUsage, UsageCounter } from './usage-counter';
+import { InvalidChangeError } from '../ports/invalid-change.error';
+import { DailyTask } from '../core/daily-task';
+import { withTimeout } from '../core/with-timeout';
+import { type PendingUsage, UsageCounter } from '../core/usage-counter';
 
 /**
  * Adds this instance's evaluation counts to the store every `usageFlushMs`, and once more when

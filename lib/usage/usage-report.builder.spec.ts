@@ -1,4 +1,4 @@
-import type { StoredFlagSet } from '../store/flag-store';
+import type { StoredFlagSet } from '../ports/flag-store';
 import { windowStart } from '../staleness/utc-days';
 import { buildUsageReport } from './usage-report.builder';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DeliveryApplier } from '../sync/delivery-applier';
+import { DeliveryApplier } from './delivery-applier';
 import { readDelivery } from './delivery';
 import { DeliveryLog } from './delivery-log';
 import { ReplayMemory } from './replay-memory';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { FlagStore } from '../store/flag-store';
+import { FlagStore } from '../ports/flag-store';
 import { isConnectionFailure } from '../store/sql/driver-errors';
 import type { SignedExchange } from './signed-exchange';
 import type { VerifiedToken } from './verify-token';

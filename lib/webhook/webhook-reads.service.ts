@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FlagCache } from '../cache/flag-cache';
+import { FlagCache } from '../core/flag-state';
 import { evaluateFlag } from '../evaluation';
-import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
+import { RESOLVED_FLAGS_OPTIONS } from '../core/flags.constants';
 import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
 import { DEFAULT_USAGE_DAYS } from '../staleness/usage-report.types';
 import { windowStart } from '../staleness/utc-days';
-import { FlagStore, type StoredDefinition } from '../store/flag-store';
+import { FlagStore, type StoredDefinition } from '../ports/flag-store';
 import { buildUsageReport } from '../usage/usage-report.builder';
-import { UsageCounter } from '../usage/usage-counter';
+import { UsageCounter } from '../core/usage-counter';
 import { EvaluateRequestDto } from './dto/evaluate-request.dto';
 import { AuditQueryDto, UsageQueryDto, numericQuery } from './dto/read-queries.dto';
 import { validateDto } from './dto/validate-dto';

@@ -1,4 +1,4 @@
-import { FlagsConfigurationError } from '../flags-configuration.error';
+import { FlagsConfigurationError } from '../core/flags-configuration.error';
 import type { TokenRules } from './verify-token';
 import { WebhookKeyError, toWebhookKey } from './webhook-key';
 import type { WebhookOptions } from './webhook-options';

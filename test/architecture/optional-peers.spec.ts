@@ -138,7 +138,7 @@ describe('optional peer dependencies', () => {
       /(from|import\()\s*['"]@nestjs\/event-emitter['"]/.test(readFileSync(file, 'utf8')),
     );
     expect(importing).toEqual([]);
-    const events = readFileSync(join(LIB, 'usage', 'evaluation-events.ts'), 'utf8');
+    const events = readFileSync(join(LIB, 'core', 'evaluation-events.ts'), 'utf8');
     expect(events).toMatch(/require\('@nestjs\/event-emitter'\)/);
     const manifest = JSON.parse(readFileSync(join(LIB, '..', 'package.json'), 'utf8'));
     expect(manifest.peerDependenciesMeta['@nestjs/event-emitter']).toEqual({ optional: true });

@@ -17,8 +17,8 @@ import {
   InMemoryFlagStore,
 } from '../../lib';
 import { HybridFlagsProvider } from '../../lib/openfeature';
-import { DeliveryApplier } from '../../lib/sync/delivery-applier';
-import { UsageCounter } from '../../lib/usage/usage-counter';
+import { DeliveryApplier } from '../../lib/webhook/delivery-applier';
+import { UsageCounter } from '../../lib/core/usage-counter';
 import { ControllableStore } from '../module/controllable.store';
 import { BOOTSTRAP_FLAGS, STORE_FLAGS } from '../module/flags-fixtures';
 import { sleep, until } from '../support/until';

@@ -1,5 +1,5 @@
 import { type ApplyOutcome, type FlagStore, InvalidChangeError } from '../../lib';
-import { STORE_LIMITS } from '../../lib/store/store-limits';
+import { STORE_LIMITS } from '../../lib/ports/store-limits';
 import { AT, change, customerListFlag, flag, largeText, snapshotOf } from './flag-store.fixtures';
 
 const statuses = (outcomes: ApplyOutcome[]) => outcomes.map((outcome) => outcome.status).sort();

@@ -1,5 +1,5 @@
 import { appliedOutcome, type ChangeEntry, changeEntries, metadataEntry } from '../change-entries';
-import type { ApplyOutcome, FlagSetChange, StoredDefinition } from '../flag-store';
+import type { ApplyOutcome, FlagSetChange, StoredDefinition } from '../../ports/flag-store';
 import { CHANGE_CHANNEL } from './change-channel';
 import { forgetExpiredDeliveries, recordDelivery } from './delivery-work';
 import type { SqlContext } from './sql-context';

@@ -1,4 +1,9 @@
-import type { ChangeRecord, StoredDefinition, StoredFlagSet, StoreState } from '../flag-store';
+import type {
+  ChangeRecord,
+  StoredDefinition,
+  StoredFlagSet,
+  StoreState,
+} from '../../ports/flag-store';
 import type { SqlContext } from './sql-context';
 import { query, type Row, type Work } from './sql-work';
 import { fromUtcText } from './utc-text';

@@ -1,6 +1,6 @@
 import { Equals, IsArray, IsInt, IsObject, IsString, Max, Min, ValidateBy } from 'class-validator';
 import { Optional } from './validate-dto';
-import { STORE_LIMITS } from '../../store/store-limits';
+import { STORE_LIMITS } from '../../ports/store-limits';
 
 const REVISION_MESSAGE = (field: string) =>
   `${field} must be a whole number from 0 to ${STORE_LIMITS.maxRevision}`;

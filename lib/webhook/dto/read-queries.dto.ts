@@ -1,6 +1,6 @@
 import { IsInt, Max, Min } from 'class-validator';
 import { Optional } from './validate-dto';
-import { STORE_LIMITS } from '../../store/store-limits';
+import { STORE_LIMITS } from '../../ports/store-limits';
 import { MAX_USAGE_DAYS } from '../../staleness/usage-report.types';
 
 /** The largest page of the change log one request reads. @internal */

@@ -1,6 +1,6 @@
-import type { StoredFlagSet } from '../store/flag-store';
-import { flagSetChecksum } from '../store/flag-set-checksum';
-import { planSnapshot } from './plan-snapshot';
+import type { StoredFlagSet } from '../ports/flag-store';
+import { flagSetChecksum } from './flag-set-checksum';
+import { planSnapshot } from './plan-change';
 
 const current: StoredFlagSet = {
   revision: 4,

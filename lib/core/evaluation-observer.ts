@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EvaluationContext } from '../evaluation';
 import { lastResolution, type Resolution } from '../evaluation/evaluate';
-import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
+import { RESOLVED_FLAGS_OPTIONS } from './flags.constants';
 import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
 import { EvaluationEvents } from './evaluation-events';
 import { UsageCounter } from './usage-counter';

@@ -1,12 +1,12 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { FlagCache, type SnapshotChange } from './cache/flag-cache';
-import type { FlagSnapshot } from './cache/flag-snapshot';
+import { FlagCache, type SnapshotChange } from './flag-state';
+import type { FlagSnapshot } from './served-flags';
 import { FLAGS_MODULE_OPTIONS } from './flags.constants';
 import { FlagsConfigurationError } from './flags-configuration.error';
-import type { FlagsModuleOptions } from './flags-module-options';
-import type { EvaluationContext, EvaluationResult, FlagValue } from './evaluation';
-import { SnapshotLoader } from './sync/snapshot-loader';
-import { EvaluationObserver } from './usage/evaluation-observer';
+import type { FlagsModuleOptions } from '../flags-module-options';
+import type { EvaluationContext, EvaluationResult, FlagValue } from '../evaluation';
+import { SnapshotLoader } from '../sync/startup-loader';
+import { EvaluationObserver } from './evaluation-observer';
 
 /**
  * The flags a running `FlagsModule` serves, as it hands them to a {@link FlagsBinding}: the same

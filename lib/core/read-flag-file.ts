@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type FlagSet, parseFlagSet } from '../evaluation';
-import { FlagsConfigurationError } from '../flags-configuration.error';
+import { FlagsConfigurationError } from './flags-configuration.error';
 import type { FlagSetDocument } from './flag-set-document';
 
 /**

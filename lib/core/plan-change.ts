@@ -1,5 +1,5 @@
-import type { FlagSetChange, StoredDefinition, StoredFlagSet } from '../store/flag-store';
-import { flagSetChecksum } from '../store/flag-set-checksum';
+import type { FlagSetChange, StoredDefinition, StoredFlagSet } from '../ports/flag-store';
+import { flagSetChecksum } from './flag-set-checksum';
 import type { FlagSetDocument } from './flag-set-document';
 
 function diff(

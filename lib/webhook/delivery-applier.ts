@@ -1,20 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { FlagCache } from '../cache/flag-cache';
+import { FlagCache } from '../core/flag-state';
 import { parseFlagSet } from '../evaluation';
 import { pointer } from '../evaluation/validation-error';
-import { NonFiniteNumberError } from '../store/canonical-json';
+import { NonFiniteNumberError } from '../core/canonical-json';
 import {
   type ApplyOutcome,
   type FlagSetChange,
   FlagStore,
   type StoredDefinition,
   type StoredFlagSet,
-} from '../store/flag-store';
-import { InvalidChangeError } from '../store/invalid-change.error';
-import type { Delivery } from '../webhook/delivery';
+} from '../ports/flag-store';
+import { InvalidChangeError } from '../ports/invalid-change.error';
+import type { Delivery } from './delivery';
 import type { DeliveryOutcome } from './delivery-outcome';
-import type { FlagSetDocument } from './flag-set-document';
-import { planSnapshot } from './plan-snapshot';
+import type { FlagSetDocument } from '../core/flag-set-document';
+import { planSnapshot } from '../core/plan-change';
 
 /** How often a snapshot is planned again after losing a race to another writer. */
 const SNAPSHOT_ATTEMPTS = 3;

@@ -6,8 +6,8 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { EvaluationContext, EvaluationResult, FlagValue } from '../evaluation';
-import { FlagService } from '../flag.service';
-import { RequestContextResolver } from '../request/request-context.resolver';
+import { FlagService } from './flag.service';
+import { RequestContextResolver } from './request-context.resolver';
 import { FEATURE_FLAGS, type FeatureFlagRequirement } from './feature-flag.decorator';
 
 const sameValue = (a: unknown, b: unknown) =>

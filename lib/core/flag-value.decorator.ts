@@ -5,7 +5,7 @@ import {
   createParamDecorator,
 } from '@nestjs/common';
 import type { FlagValue as Value, JsonObject } from '../evaluation';
-import { FlagService } from '../flag.service';
+import { FlagService } from './flag.service';
 
 interface FlagValueRequest {
   key: string;

@@ -1,5 +1,5 @@
 import { parseFlagSet } from '../evaluation';
-import type { FlagSnapshot } from './flag-snapshot';
+import type { FlagSnapshot } from './served-flags';
 
 const EMPTY = parseFlagSet({ flags: {} });
 

@@ -1,6 +1,6 @@
 import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { EvaluationContext } from '../evaluation';
-import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
+import { RESOLVED_FLAGS_OPTIONS } from './flags.constants';
 import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
 
 /** What the default request context reads: a request with headers and maybe a user. */

@@ -1,5 +1,5 @@
 import type { CompiledFlag } from '../evaluation/compiled-flag';
-import { STORE_LIMITS } from '../store/store-limits';
+import { STORE_LIMITS } from '../ports/store-limits';
 
 /** Evaluations of one flag that served one variant, since the process started. */
 class VariantTally {

@@ -1,4 +1,4 @@
-import type { SnapshotSource } from '../cache/flag-snapshot';
+import type { SnapshotSource } from './served-flags';
 
 /**
  * What an instance serves and how its store answers: for health checks and dashboards.

@@ -1,15 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { FlagCache } from '../cache/flag-cache';
-import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
+import { FlagCache } from '../core/flag-state';
+import { RESOLVED_FLAGS_OPTIONS } from '../core/flags.constants';
 import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
-import { FlagStore } from '../store/flag-store';
-import type { FlagSetDocument } from './flag-set-document';
+import { FlagStore } from '../ports/flag-store';
+import type { FlagSetDocument } from '../core/flag-set-document';
 import { flagSetFromStore } from './flag-set-from-store';
-import type { FlagsStatus } from './flags-status';
-import { planSnapshot } from './plan-snapshot';
-import { readFlagFile } from './read-flag-file';
-import { StoreReachability } from './store-reachability';
-import { withTimeout } from './with-timeout';
+import type { FlagsStatus } from '../core/flags-status';
+import { planSnapshot } from '../core/plan-change';
+import { readFlagFile } from '../core/read-flag-file';
+import { StoreReachability } from '../core/store-reachability';
+import { withTimeout } from '../core/with-timeout';
 
 /** How often startup tries the store again within `loadTimeoutMs`. */
 const BOOT_RETRY_MS = 50;

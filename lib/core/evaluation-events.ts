@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { EvaluationContext } from '../evaluation';
 import type { Resolution } from '../evaluation/evaluate';
-import { RESOLVED_FLAGS_OPTIONS } from '../flags.constants';
-import { FlagsConfigurationError } from '../flags-configuration.error';
+import { RESOLVED_FLAGS_OPTIONS } from './flags.constants';
+import { FlagsConfigurationError } from './flags-configuration.error';
 import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
 import { FLAG_EVALUATION_EVENT, type FlagEvaluationEvent } from './flag-evaluation.event';
 

@@ -1,7 +1,7 @@
-import { FlagCache } from '../cache/flag-cache';
+import { FlagCache } from '../core/flag-state';
 import { evaluate } from '../evaluation';
 import { InMemoryFlagStore } from '../store/in-memory-flag.store';
-import { type Delivery, parseDelivery } from '../webhook/delivery';
+import { type Delivery, parseDelivery } from './delivery';
 import { DeliveryApplier } from './delivery-applier';
 
 const flag = (on: boolean, targeting?: unknown) => ({

@@ -1,6 +1,6 @@
 import { parseFlagSet } from '../evaluation';
-import { FlagCache } from './flag-cache';
-import type { FlagSnapshot, SnapshotSource } from './flag-snapshot';
+import { FlagCache } from './flag-state';
+import type { FlagSnapshot, SnapshotSource } from './served-flags';
 
 function snapshot(source: SnapshotSource, revision: number): FlagSnapshot {
   const parsed = parseFlagSet({ flags: {} });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { SnapshotSource } from '../cache/flag-snapshot';
-import { SnapshotLoader } from '../sync/snapshot-loader';
+import type { SnapshotSource } from './served-flags';
+import { SnapshotLoader } from '../sync/startup-loader';
 
 /**
  * What the flags health check reports. `up`: serving the store's flags, and the store answers.

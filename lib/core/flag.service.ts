@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { FlagCache, type SnapshotChange } from './cache/flag-cache';
+import { FlagCache, type SnapshotChange } from './flag-state';
 import {
   type EvaluationContext,
   type EvaluationResult,
@@ -11,11 +11,11 @@ import {
   getNumber,
   getObject,
   getString,
-} from './evaluation';
-import { FlagContextStorage } from './request/flag-context.storage';
-import type { FlagsStatus } from './sync/flags-status';
-import { SnapshotLoader } from './sync/snapshot-loader';
-import { EvaluationObserver } from './usage/evaluation-observer';
+} from '../evaluation';
+import { FlagContextStorage } from './flag-context.storage';
+import type { FlagsStatus } from './flags-status';
+import { SnapshotLoader } from '../sync/startup-loader';
+import { EvaluationObserver } from './evaluation-observer';
 
 /**
  * Evaluates flags for application code. Every method is synchronous, never throws and never
