@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { FlagCache } from './core/flag-state';
+import { FlagState } from './core/flag-state';
 import { FlagService } from './core/flag.service';
 import { FlagsBinder } from './core/flags-binding';
 import { FeatureFlagGuard } from './core/feature-flag.guard';
@@ -14,8 +14,7 @@ import { type FlagsModuleOptions, resolveFlagsModuleOptions } from './flags-modu
 import { FlagStore } from './ports/flag-store';
 import { DeliveryApplier } from './webhook/delivery-applier';
 import { FlagRefresher } from './sync/flag-refresher';
-import { SnapshotLoader } from './sync/startup-loader';
-import { StoreReachability } from './core/store-reachability';
+import { StartupLoader } from './sync/startup-loader';
 import { EvaluationEvents } from './core/evaluation-events';
 import { ExpiredFlagsWarning } from './usage/expired-flags.warning';
 import { EvaluationObserver } from './core/evaluation-observer';
@@ -39,9 +38,8 @@ import { UsageRecorder } from './usage/usage-recorder';
       useFactory: (options: FlagsModuleOptions) => resolveFlagsModuleOptions(options),
       inject: [FLAGS_MODULE_OPTIONS],
     },
-    FlagCache,
-    StoreReachability,
-    SnapshotLoader,
+    FlagState,
+    StartupLoader,
     FlagRefresher,
     DeliveryApplier,
     FlagService,

@@ -1,8 +1,8 @@
 import { parseFlagSet } from '../evaluation';
-import { FlagCache } from './flag-state';
-import type { FlagSnapshot, SnapshotSource } from './served-flags';
+import { FlagState } from './flag-state';
+import type { ServedFlags, ServedFlagsSource } from './served-flags';
 
-function snapshot(source: SnapshotSource, revision: number): FlagSnapshot {
+function snapshot(source: ServedFlagsSource, revision: number): ServedFlags {
   const parsed = parseFlagSet({ flags: {} });
   if (!parsed.ok) throw new Error('invalid');
   return {
@@ -14,21 +14,21 @@ function snapshot(source: SnapshotSource, revision: number): FlagSnapshot {
   };
 }
 
-describe('FlagCache', () => {
+describe('FlagState', () => {
   it('starts empty and serves what it is given', () => {
-    const cache = new FlagCache();
-    expect(cache.snapshot.source).toBe('none');
-    expect(cache.swap(snapshot('bootstrap', 0))).toBe(true);
-    expect(cache.swap(snapshot('store', 3))).toBe(true);
-    expect(cache.snapshot.revision).toBe(3);
+    const state = new FlagState();
+    expect(state.served.source).toBe('none');
+    expect(state.serve(snapshot('bootstrap', 0))).toBe(true);
+    expect(state.serve(snapshot('store', 3))).toBe(true);
+    expect(state.served.revision).toBe(3);
   });
 
   it('never goes back to an older revision, nor from the store to the bootstrap file', () => {
-    const cache = new FlagCache();
-    cache.swap(snapshot('store', 5));
-    expect(cache.swap(snapshot('store', 4))).toBe(false);
-    expect(cache.swap(snapshot('bootstrap', 0))).toBe(false);
-    expect(cache.snapshot.revision).toBe(5);
-    expect(cache.swap(snapshot('store', 5))).toBe(true);
+    const state = new FlagState();
+    state.serve(snapshot('store', 5));
+    expect(state.serve(snapshot('store', 4))).toBe(false);
+    expect(state.serve(snapshot('bootstrap', 0))).toBe(false);
+    expect(state.served.revision).toBe(5);
+    expect(state.serve(snapshot('store', 5))).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { FlagCache, type SnapshotChange } from './flag-state';
+import { FlagState } from './flag-state';
+import type { ServedFlagsChange } from './served-flags';
 import {
   type EvaluationContext,
   type EvaluationResult,
@@ -14,7 +15,6 @@ import {
 } from '../evaluation';
 import { FlagContextStorage } from './flag-context.storage';
 import type { FlagsStatus } from './flags-status';
-import { SnapshotLoader } from '../sync/startup-loader';
 import { EvaluationObserver } from './evaluation-observer';
 
 /**
@@ -36,8 +36,7 @@ import { EvaluationObserver } from './evaluation-observer';
 @Injectable()
 export class FlagService {
   constructor(
-    private readonly cache: FlagCache,
-    private readonly loader: SnapshotLoader,
+    private readonly state: FlagState,
     private readonly ambient: FlagContextStorage,
     private readonly observer: EvaluationObserver,
   ) {}
@@ -45,7 +44,7 @@ export class FlagService {
   /** Whether a boolean flag is on; false when it cannot be served. */
   isEnabled(key: string, context?: EvaluationContext): boolean {
     const merged = this.contextOf(context);
-    const value = getBoolean(this.cache.snapshot.flagSet, key, false, merged);
+    const value = getBoolean(this.state.served.flagSet, key, false, merged);
     this.observer.evaluated(key, merged);
     return value;
   }
@@ -53,7 +52,7 @@ export class FlagService {
   /** A boolean flag's value, or `defaultValue`. */
   getBoolean(key: string, defaultValue: boolean, context?: EvaluationContext): boolean {
     const merged = this.contextOf(context);
-    const value = getBoolean(this.cache.snapshot.flagSet, key, defaultValue, merged);
+    const value = getBoolean(this.state.served.flagSet, key, defaultValue, merged);
     this.observer.evaluated(key, merged);
     return value;
   }
@@ -61,7 +60,7 @@ export class FlagService {
   /** A string flag's value, or `defaultValue`. @example flags.getString('checkout-flow', 'classic', ctx) */
   getString(key: string, defaultValue: string, context?: EvaluationContext): string {
     const merged = this.contextOf(context);
-    const value = getString(this.cache.snapshot.flagSet, key, defaultValue, merged);
+    const value = getString(this.state.served.flagSet, key, defaultValue, merged);
     this.observer.evaluated(key, merged);
     return value;
   }
@@ -69,7 +68,7 @@ export class FlagService {
   /** A number flag's value, or `defaultValue`. */
   getNumber(key: string, defaultValue: number, context?: EvaluationContext): number {
     const merged = this.contextOf(context);
-    const value = getNumber(this.cache.snapshot.flagSet, key, defaultValue, merged);
+    const value = getNumber(this.state.served.flagSet, key, defaultValue, merged);
     this.observer.evaluated(key, merged);
     return value;
   }
@@ -77,7 +76,7 @@ export class FlagService {
   /** An object flag's value, or `defaultValue`. The object is shared: do not mutate it. */
   getObject<T extends JsonObject>(key: string, defaultValue: T, context?: EvaluationContext): T {
     const merged = this.contextOf(context);
-    const value = getObject(this.cache.snapshot.flagSet, key, defaultValue, merged);
+    const value = getObject(this.state.served.flagSet, key, defaultValue, merged);
     this.observer.evaluated(key, merged);
     return value;
   }
@@ -88,7 +87,7 @@ export class FlagService {
    */
   evaluate(key: string, context?: EvaluationContext): EvaluationResult<FlagValue | null> {
     const merged = this.contextOf(context);
-    const result = evaluateFlag(this.cache.snapshot.flagSet, key, merged);
+    const result = evaluateFlag(this.state.served.flagSet, key, merged);
     this.observer.resolved(key, result, merged);
     return result;
   }
@@ -99,22 +98,22 @@ export class FlagService {
    * look used: count them where they are used.
    */
   evaluateAll(context?: EvaluationContext): Record<string, EvaluationResult<FlagValue | null>> {
-    return evaluateAll(this.cache.snapshot.flagSet, this.contextOf(context));
+    return evaluateAll(this.state.served.flagSet, this.contextOf(context));
   }
 
   /** The store revision being served (0 before the store's flags are loaded). */
   get revision(): number {
-    return this.cache.snapshot.revision;
+    return this.state.served.revision;
   }
 
   /** Settles once the store's flags are served; awaiting it is optional. */
   get ready(): Promise<void> {
-    return this.loader.ready;
+    return this.state.ready;
   }
 
   /** What is served and whether the store answers. */
   status(): FlagsStatus {
-    return this.loader.status();
+    return this.state.status();
   }
 
   /**
@@ -123,8 +122,8 @@ export class FlagService {
    * what unsubscribes it.
    * @example const stop = flags.subscribe(({ current, changedKeys }) => log(current.revision, changedKeys));
    */
-  subscribe(listener: (change: SnapshotChange) => void): () => void {
-    return this.cache.subscribe(listener);
+  subscribe(listener: (change: ServedFlagsChange) => void): () => void {
+    return this.state.subscribe(listener);
   }
 
   /** The request's context (when serving one) with the explicit one merged over it. */

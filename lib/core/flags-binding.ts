@@ -1,30 +1,30 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { FlagCache, type SnapshotChange } from './flag-state';
-import type { FlagSnapshot } from './served-flags';
+import { FlagState } from './flag-state';
+import type { ServedFlagsChange } from './served-flags';
+import type { ServedFlags } from './served-flags';
 import { FLAGS_MODULE_OPTIONS } from './flags.constants';
 import { FlagsConfigurationError } from './flags-configuration.error';
 import type { FlagsModuleOptions } from '../flags-module-options';
 import type { EvaluationContext, EvaluationResult, FlagValue } from '../evaluation';
-import { SnapshotLoader } from '../sync/startup-loader';
 import { EvaluationObserver } from './evaluation-observer';
 
 /**
  * The flags a running `FlagsModule` serves, as it hands them to a {@link FlagsBinding}: the same
- * in-memory snapshot `FlagService` reads, and its changes.
+ * in-memory flags `FlagService` reads, and their changes.
  * @publicApi
  */
 export interface FlagsSource {
-  /** The snapshot served now; read it at each evaluation, it is replaced on every change. */
-  readonly snapshot: FlagSnapshot;
-  /** Calls `listener` after every snapshot swap; returns what unsubscribes it. */
-  subscribe(listener: (change: SnapshotChange) => void): () => void;
+  /** The flags served now; read them at each evaluation, they are replaced on every change. */
+  readonly served: ServedFlags;
+  /** Calls `listener` after every change of the flags served; returns what unsubscribes it. */
+  subscribe(listener: (change: ServedFlagsChange) => void): () => void;
   /**
    * Settles (never rejects) once startup no longer waits for the store: the store's flags are
    * served, or `loadTimeoutMs` has passed and the bootstrap flags (or code defaults) are.
    */
   readonly started: Promise<void>;
   /**
-   * Reports an evaluation the binding ran on the snapshot, so it is counted in usage and passed
+   * Reports an evaluation the binding ran on the flags served, so it is counted in usage and passed
    * to evaluation listeners like those of `FlagService`.
    */
   evaluated(
@@ -58,8 +58,7 @@ export class FlagsBinder implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @Inject(FLAGS_MODULE_OPTIONS) options: FlagsModuleOptions,
-    cache: FlagCache,
-    loader: SnapshotLoader,
+    state: FlagState,
     observer: EvaluationObserver,
   ) {
     const binding = options?.openFeature;
@@ -73,11 +72,11 @@ export class FlagsBinder implements OnModuleInit, OnModuleDestroy {
     }
     this.binding = binding;
     this.source = {
-      get snapshot() {
-        return cache.snapshot;
+      get served() {
+        return state.served;
       },
-      subscribe: (listener) => cache.subscribe(listener),
-      started: loader.booted,
+      subscribe: (listener) => state.subscribe(listener),
+      started: state.started,
       evaluated: (flagKey, result, context) => observer.resolved(flagKey, result, context),
     };
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { SnapshotSource } from './served-flags';
-import { SnapshotLoader } from '../sync/startup-loader';
+import type { ServedFlagsSource } from './served-flags';
+import { FlagState } from './flag-state';
 
 /**
  * What the flags health check reports. `up`: serving the store's flags, and the store answers.
@@ -11,7 +11,7 @@ import { SnapshotLoader } from '../sync/startup-loader';
  */
 export interface FlagsHealth {
   status: 'up' | 'degraded';
-  source: SnapshotSource;
+  source: ServedFlagsSource;
   revision: number;
   checksum: string;
   /** How long since the store last confirmed the flags served are current, in ms. */
@@ -34,14 +34,14 @@ export interface FlagsHealth {
  */
 @Injectable()
 export class FlagsHealthIndicator {
-  constructor(private readonly loader: SnapshotLoader) {}
+  constructor(private readonly state: FlagState) {}
 
   /**
    * @param key the name of the check in the health report
    * @default key 'flags'
    */
   check<Key extends string = 'flags'>(key: Key = 'flags' as Key): Record<Key, FlagsHealth> {
-    const status = this.loader.status();
+    const status = this.state.status();
     const confirmedAt = status.lastCheckedAt ?? status.loadedAt;
     const health: FlagsHealth = {
       status: status.degraded ? 'degraded' : 'up',

@@ -1,11 +1,11 @@
-import type { SnapshotSource } from './served-flags';
+import type { ServedFlagsSource } from './served-flags';
 
 /**
  * What an instance serves and how its store answers: for health checks and dashboards.
  * @publicApi
  */
 export interface FlagsStatus {
-  source: SnapshotSource;
+  source: ServedFlagsSource;
   /** The store revision served; 0 when not serving the store's flags. */
   revision: number;
   checksum: string;

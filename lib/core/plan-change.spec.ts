@@ -1,6 +1,6 @@
 import type { StoredFlagSet } from '../ports/flag-store';
 import { flagSetChecksum } from './flag-set-checksum';
-import { planSnapshot } from './plan-change';
+import { planChange } from './plan-change';
 
 const current: StoredFlagSet = {
   revision: 4,
@@ -21,7 +21,7 @@ const current: StoredFlagSet = {
   metadata: null,
 };
 
-describe('planSnapshot', () => {
+describe('planChange', () => {
   it('writes only what differs, deletes what is gone, and checksums the result', () => {
     const document = {
       flags: {
@@ -33,7 +33,7 @@ describe('planSnapshot', () => {
       metadata: { team: 'web' },
     };
     const at = new Date();
-    const change = planSnapshot(current, document, 5, { actor: 'ci', at });
+    const change = planChange(current, document, 5, { actor: 'ci', at });
     expect(change).toMatchObject({
       baseRevision: 4,
       revision: 5,
@@ -49,7 +49,7 @@ describe('planSnapshot', () => {
   });
 
   it('leaves metadata alone when it has not changed', () => {
-    const change = planSnapshot(current, { flags: {} }, 5, { at: new Date() });
+    const change = planChange(current, { flags: {} }, 5, { at: new Date() });
     expect('metadata' in change).toBe(false);
   });
 });

@@ -23,7 +23,7 @@ function diff(
  * differ are written, so the change log records real changes only.
  * @internal
  */
-export function planSnapshot(
+export function planChange(
   current: StoredFlagSet,
   document: FlagSetDocument,
   revision: number,

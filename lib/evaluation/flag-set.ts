@@ -2,7 +2,7 @@ import type { CompiledFlag, SharedCompileOptions } from './compiled-flag';
 import type { FlagMetadata } from './evaluation.types';
 
 /**
- * A parsed, validated set of flags: an immutable snapshot that evaluations read. Make one with
+ * A parsed, validated set of flags: immutable, what evaluations read. Make one with
  * `parseFlagSet`.
  * @publicApi
  */

@@ -1,4 +1,4 @@
-import type { SnapshotSource } from '../core/served-flags';
+import type { ServedFlagsSource } from '../core/served-flags';
 import type { FlagsHealth } from '../core/flags-health.indicator';
 import type { UsageCounter } from '../core/usage-counter';
 import type { ActivityCounters } from '../core/activity-counters';
@@ -20,9 +20,9 @@ export interface NamedMetric {
 
 // Every source, so a dashboard sees 0 for the ones not in use rather than no series.
 const SOURCES = Object.keys({ store: 0, bootstrap: 0, none: 0 } satisfies Record<
-  SnapshotSource,
+  ServedFlagsSource,
   0
->) as SnapshotSource[];
+>) as ServedFlagsSource[];
 
 /**
  * The module's metrics (documented in the README's "Metrics" section). Each reads its values
@@ -96,7 +96,7 @@ export function defineFlagMetrics(prom: PromClient, sources: FlagMetricSources):
       },
     ),
     gauge(
-      'feature_flag_snapshot_revision',
+      'feature_flag_served_revision',
       'The store revision this instance serves (0 while it serves bootstrap flags or code defaults).',
       [],
       function () {
@@ -104,7 +104,7 @@ export function defineFlagMetrics(prom: PromClient, sources: FlagMetricSources):
       },
     ),
     gauge(
-      'feature_flag_snapshot_age_seconds',
+      'feature_flag_served_age_seconds',
       'Seconds since the store last confirmed that the flags served are current; grows while ' +
         'the store does not answer.',
       [],
@@ -121,7 +121,7 @@ export function defineFlagMetrics(prom: PromClient, sources: FlagMetricSources):
       },
     ),
     gauge(
-      'feature_flag_snapshot_source',
+      'feature_flag_served_source',
       'Where the flags served come from: 1 for the current source (store; bootstrap, as the ' +
         'store was not read in time; none, code defaults), 0 for the others.',
       ['source'],

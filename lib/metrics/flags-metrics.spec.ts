@@ -132,26 +132,26 @@ describe('FlagsMetrics', () => {
     await writeFlagSet(store.inner, FLAGS);
     await start({ store, pollIntervalMs: 10, retryIntervalMs: 10 });
 
-    expect(await value(registry, 'feature_flag_snapshot_revision')).toBe(1);
+    expect(await value(registry, 'feature_flag_served_revision')).toBe(1);
     expect(await value(registry, 'feature_flag_store_reachable')).toBe(1);
-    expect(await values(registry, 'feature_flag_snapshot_source')).toEqual({
+    expect(await values(registry, 'feature_flag_served_source')).toEqual({
       store: 1,
       bootstrap: 0,
       none: 0,
     });
-    expect(await value(registry, 'feature_flag_snapshot_age_seconds')).toBeLessThan(1);
+    expect(await value(registry, 'feature_flag_served_age_seconds')).toBeLessThan(1);
     expect(await value(registry, 'feature_flag_reload_errors_total')).toBe(0);
 
     store.mode = 'down';
     await until(async () => (await value(registry, 'feature_flag_reload_errors_total')) >= 3);
     await sleep(50);
     expect(await value(registry, 'feature_flag_store_reachable')).toBe(0);
-    expect(await value(registry, 'feature_flag_snapshot_age_seconds')).toBeGreaterThanOrEqual(0.05);
-    expect(await value(registry, 'feature_flag_snapshot_revision')).toBe(1);
+    expect(await value(registry, 'feature_flag_served_age_seconds')).toBeGreaterThanOrEqual(0.05);
+    expect(await value(registry, 'feature_flag_served_revision')).toBe(1);
 
     store.mode = 'up';
     await writeFlagSet(store.inner, { flags: { beta: FLAGS.flags.beta } });
-    await until(async () => (await value(registry, 'feature_flag_snapshot_revision')) === 2);
+    await until(async () => (await value(registry, 'feature_flag_served_revision')) === 2);
     const errors = await value(registry, 'feature_flag_reload_errors_total');
     await sleep(50);
     expect(await value(registry, 'feature_flag_reload_errors_total')).toBe(errors);
@@ -162,12 +162,12 @@ describe('FlagsMetrics', () => {
     const store = new ControllableStore();
     store.mode = 'down';
     await start({ store, bootstrap: FLAGS, loadTimeoutMs: 50, retryIntervalMs: 10 });
-    expect(await values(registry, 'feature_flag_snapshot_source')).toEqual({
+    expect(await values(registry, 'feature_flag_served_source')).toEqual({
       store: 0,
       bootstrap: 1,
       none: 0,
     });
-    expect(await value(registry, 'feature_flag_snapshot_revision')).toBe(0);
+    expect(await value(registry, 'feature_flag_served_revision')).toBe(0);
     await until(async () => (await value(registry, 'feature_flag_reload_errors_total')) >= 2);
   });
 
@@ -190,9 +190,9 @@ describe('FlagsMetrics', () => {
       'feature_flag_evaluations_total',
       'feature_flag_notify_errors_total',
       'feature_flag_reload_errors_total',
-      'feature_flag_snapshot_age_seconds',
-      'feature_flag_snapshot_revision',
-      'feature_flag_snapshot_source',
+      'feature_flag_served_age_seconds',
+      'feature_flag_served_revision',
+      'feature_flag_served_source',
       'feature_flag_store_reachable',
     ]);
     await first.close();
@@ -224,10 +224,10 @@ describe('FlagsMetrics', () => {
 
   it("uses prom-client's default registry unless given one", async () => {
     await start({ store: new InMemoryFlagStore(), metrics: true });
-    expect(defaultRegistry.getSingleMetric('feature_flag_snapshot_revision')).toBeDefined();
+    expect(defaultRegistry.getSingleMetric('feature_flag_served_revision')).toBeDefined();
     expect(await registry.getMetricsAsJSON()).toEqual([]);
     await apps.pop()?.close();
-    expect(defaultRegistry.getSingleMetric('feature_flag_snapshot_revision')).toBeUndefined();
+    expect(defaultRegistry.getSingleMetric('feature_flag_served_revision')).toBeUndefined();
   });
 
   describe('where prom-client is not installed', () => {

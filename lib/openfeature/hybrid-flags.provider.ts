@@ -8,7 +8,7 @@ import {
   type ResolutionDetails,
   StandardResolutionReasons,
 } from '@openfeature/server-sdk';
-import type { SnapshotChange } from '../core/flag-state';
+import type { ServedFlagsChange } from '../core/served-flags';
 import {
   type EvaluationErrorCode,
   type FlagValue,
@@ -25,7 +25,7 @@ const ERROR_CODES: Readonly<Record<EvaluationErrorCode, ErrorCode>> = {
 };
 
 /**
- * An OpenFeature server provider that resolves flags from the same in-memory snapshot as
+ * An OpenFeature server provider that resolves flags from the same in-memory flags as
  * `FlagService`: synchronously (no I/O; the promises it returns are already resolved), with
  * flagd's semantics, reasons (`STATIC`, `TARGETING_MATCH`, `DEFAULT`, `DISABLED`, `ERROR`) and
  * error codes (`FLAG_NOT_FOUND`, `TYPE_MISMATCH`, `PARSE_ERROR`, `GENERAL`), and flag metadata.
@@ -173,7 +173,7 @@ export class HybridFlagsProvider implements Provider, FlagsBinding {
     // The engine's value types are OpenFeature's; a default of another type (null, an array)
     // is served as it is when the flag cannot be.
     const result = evaluate(
-      source.snapshot.flagSet,
+      source.served.flagSet,
       flagKey,
       defaultValue as unknown as FlagValue,
       context,
@@ -194,7 +194,7 @@ export class HybridFlagsProvider implements Provider, FlagsBinding {
     return details;
   }
 
-  private changed(source: FlagsSource, { current, changedKeys }: SnapshotChange): void {
+  private changed(source: FlagsSource, { current, changedKeys }: ServedFlagsChange): void {
     if (source !== this.source || !this.started || changedKeys.length === 0) return;
     this.events.emit(ProviderEvents.ConfigurationChanged, {
       flagsChanged: changedKeys,

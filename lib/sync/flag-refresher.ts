@@ -5,8 +5,8 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { FlagCache } from '../core/flag-state';
-import type { FlagSnapshot } from '../core/served-flags';
+import { FlagState } from '../core/flag-state';
+import type { ServedFlags } from '../core/served-flags';
 import { RESOLVED_FLAGS_OPTIONS } from '../core/flags.constants';
 import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
 import { ActivityCounters } from '../core/activity-counters';
@@ -14,9 +14,8 @@ import { DAY_MS } from '../staleness/utc-days';
 import { FlagStore } from '../ports/flag-store';
 import { changeLogCovers } from './change-log-horizon';
 import { DailyTask } from '../core/daily-task';
-import { snapshotFromChanges } from './snapshot-from-changes';
-import { SnapshotLoader } from './startup-loader';
-import { StoreReachability } from '../core/store-reachability';
+import { followChangeLog } from './follow-change-log';
+import { StartupLoader } from './startup-loader';
 import { withTimeout } from '../core/with-timeout';
 
 /** Change-log entries read for one refresh; a larger change reloads the whole set. */
@@ -47,7 +46,7 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
   private unwatch?: () => Promise<void>;
   private behind = false;
   /** The snapshot served when a read last found the store at its revision, and when. */
-  private confirmed?: { snapshot: FlagSnapshot; at: Date };
+  private confirmed?: { snapshot: ServedFlags; at: Date };
   private purgeFailing = false;
   private readonly changeLogPurge = new DailyTask(
     (now) => this.purgeChangeLog(now),
@@ -58,14 +57,20 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
     private readonly store: FlagStore,
-    private readonly cache: FlagCache,
-    private readonly loader: SnapshotLoader,
-    private readonly reachability: StoreReachability,
+    private readonly state: FlagState,
+    private readonly loader: StartupLoader,
     private readonly activity: ActivityCounters,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.loader.booted;
+  /**
+   * Starts following the store once startup is done. Not awaited here: the startup loader's own
+   * hook, which holds the application until the flags are loaded, may run after this one.
+   */
+  onApplicationBootstrap(): void {
+    void this.state.started.then(() => this.start());
+  }
+
+  private start(): void {
     if (this.stopped) return;
     try {
       if (this.options.listen) {
@@ -121,7 +126,7 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
   private schedule(): void {
     if (this.stopped) return;
     const { pollIntervalMs, retryIntervalMs } = this.options;
-    const delay = this.reachability.reachable ? pollIntervalMs : retryIntervalMs;
+    const delay = this.state.storeReachable ? pollIntervalMs : retryIntervalMs;
     this.timer = setTimeout(() => {
       void this.refresh().then(() => this.schedule());
     }, delay);
@@ -129,7 +134,7 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async check(): Promise<void> {
-    const current = this.cache.snapshot;
+    const current = this.state.served;
     if (current.source !== 'store') {
       if (!(await this.loader.loadOnce())) this.activity.reloadFailed();
       return;
@@ -138,9 +143,9 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
       await withTimeout(this.follow(), this.options.loadTimeoutMs, 'The store');
     } catch (error) {
       this.activity.reloadFailed();
-      this.reachability.failed(
+      this.state.storeFailed(
         error,
-        `Serving revision ${this.cache.snapshot.revision} from memory until it answers; changes wait.`,
+        `Serving revision ${this.state.served.revision} from memory until it answers; changes wait.`,
       );
       return;
     }
@@ -151,8 +156,8 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
   private async follow(): Promise<void> {
     const readAt = new Date();
     const state = await this.store.state();
-    const current = this.cache.snapshot;
-    this.reachability.answered(
+    const current = this.state.served;
+    this.state.storeAnswered(
       `The store answers again; serving revision ${current.revision} and following its changes.`,
     );
     if (state.revision < current.revision) {
@@ -173,21 +178,21 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
     }
     if (state.revision > current.revision && sameHistory && this.logCovers(current, readAt)) {
       const records = await this.store.changesSince(current.revision, MAX_CHANGES);
-      const next = snapshotFromChanges(current, state, records, MAX_CHANGES);
+      const next = followChangeLog(current, state, records, MAX_CHANGES);
       if (next !== undefined) {
-        this.cache.swap(next.snapshot, next.changedKeys);
+        this.state.serve(next.snapshot, next.changedKeys);
         this.confirmed = { snapshot: next.snapshot, at: readAt };
         return;
       }
     }
-    if (!(await this.loader.loadOnce())) throw new Error(this.reachability.lastError);
+    if (!(await this.loader.loadOnce())) throw new Error(this.state.lastError);
   }
 
   /**
    * Whether the change log still holds every entry `current` lacks: the entries after its
    * revision were recorded after the store was last seen at it, or after it was loaded.
    */
-  private logCovers(current: FlagSnapshot, now: Date): boolean {
+  private logCovers(current: ServedFlags, now: Date): boolean {
     const confirmed = this.confirmed;
     const knownAt = confirmed?.snapshot === current ? confirmed.at : current.loadedAt;
     return changeLogCovers(knownAt, now, this.options.changeLogRetentionDays);

@@ -1,66 +1,41 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { FlagCache } from '../core/flag-state';
+import { FlagState } from '../core/flag-state';
 import { RESOLVED_FLAGS_OPTIONS } from '../core/flags.constants';
 import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
 import { FlagStore } from '../ports/flag-store';
 import type { FlagSetDocument } from '../core/flag-set-document';
 import { flagSetFromStore } from './flag-set-from-store';
-import type { FlagsStatus } from '../core/flags-status';
-import { planSnapshot } from '../core/plan-change';
+import { planChange } from '../core/plan-change';
 import { readFlagFile } from '../core/read-flag-file';
-import { StoreReachability } from '../core/store-reachability';
 import { withTimeout } from '../core/with-timeout';
 
 /** How often startup tries the store again within `loadTimeoutMs`. */
 const BOOT_RETRY_MS = 50;
 
 /**
- * Loads the store's flags into the cache at startup, holding the application back until they
+ * Loads the store's flags into the state at startup, holding the application back until they
  * are loaded or `loadTimeoutMs` has passed, then serving the bootstrap flags; FlagRefresher
  * goes on from there.
  * @internal
  */
 @Injectable()
-export class SnapshotLoader implements OnApplicationBootstrap {
+export class StartupLoader implements OnApplicationBootstrap {
   private readonly logger = new Logger('FlagsModule');
   private seed?: FlagSetDocument;
   private loading?: Promise<boolean>;
-  private markReady!: () => void;
-  private markBooted!: () => void;
-  /** Settles when the store's flags are served for the first time. */
-  readonly ready: Promise<void> = new Promise((resolve) => (this.markReady = resolve));
-  /** Settles when startup no longer waits for the store. */
-  readonly booted: Promise<void> = new Promise((resolve) => (this.markBooted = resolve));
 
   constructor(
     @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
     private readonly store: FlagStore,
-    private readonly cache: FlagCache,
-    private readonly reachability: StoreReachability,
+    private readonly state: FlagState,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     try {
       await this.boot();
     } finally {
-      this.markBooted();
+      this.state.startupDone();
     }
-  }
-
-  status(): FlagsStatus {
-    const { source, revision, checksum, loadedAt } = this.cache.snapshot;
-    const reachable = this.reachability.reachable;
-    const lastError = this.reachability.lastError;
-    return {
-      source,
-      revision,
-      checksum,
-      loadedAt,
-      storeReachable: reachable,
-      lastCheckedAt: this.reachability.lastCheckedAt,
-      degraded: source !== 'store' || !reachable,
-      ...(lastError === undefined ? {} : { lastError }),
-    };
   }
 
   /**
@@ -78,7 +53,7 @@ export class SnapshotLoader implements OnApplicationBootstrap {
     this.seed = seed === undefined ? undefined : readFlagFile('seed', seed).document;
     if (await this.loadWithin(loadTimeoutMs)) return;
     if (fallback !== undefined) {
-      this.cache.swap({
+      this.state.serve({
         flagSet: fallback.flagSet,
         source: 'bootstrap',
         revision: 0,
@@ -122,8 +97,8 @@ export class SnapshotLoader implements OnApplicationBootstrap {
       await withTimeout(this.readAndServe(), this.options.loadTimeoutMs, 'The store');
       return true;
     } catch (error) {
-      const served = this.cache.snapshot;
-      this.reachability.failed(
+      const served = this.state.served;
+      this.state.storeFailed(
         error,
         served.source === 'store'
           ? `Serving revision ${served.revision} from memory until it answers.`
@@ -136,17 +111,16 @@ export class SnapshotLoader implements OnApplicationBootstrap {
   private async readAndServe(): Promise<void> {
     if (this.seed !== undefined) await this.seedEmptyStore(this.seed);
     const stored = await this.store.load();
-    const taken = this.cache.swap({
+    const taken = this.state.serve({
       flagSet: flagSetFromStore(stored),
       source: 'store',
       revision: stored.revision,
       checksum: stored.checksum,
       loadedAt: new Date(),
     });
-    this.reachability.answered(
+    this.state.storeAnswered(
       `Serving the store's flags, revision ${stored.revision}${taken ? '' : ' (already newer)'}.`,
     );
-    this.markReady();
   }
 
   private async seedEmptyStore(seed: FlagSetDocument): Promise<void> {
@@ -156,7 +130,7 @@ export class SnapshotLoader implements OnApplicationBootstrap {
       return;
     }
     const outcome = await this.store.apply(
-      planSnapshot(current, seed, 1, { actor: 'seed', at: new Date() }),
+      planChange(current, seed, 1, { actor: 'seed', at: new Date() }),
     );
     this.seed = undefined;
     if (outcome.status === 'applied') {

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { FlagCache } from '../core/flag-state';
+import { FlagState } from '../core/flag-state';
 import { FlagService } from '../core/flag.service';
 import { RESOLVED_FLAGS_OPTIONS } from '../core/flags.constants';
 import { type FlagsModuleOptions, resolveFlagsModuleOptions } from '../flags-module-options';
@@ -12,8 +12,6 @@ import { FlagValuePipe } from '../core/flag-value.decorator';
 import { RequestContextResolver } from '../core/request-context.resolver';
 import { FlagStore } from '../ports/flag-store';
 import { InMemoryFlagStore } from '../store/in-memory-flag.store';
-import type { FlagsStatus } from '../core/flags-status';
-import { SnapshotLoader } from '../sync/startup-loader';
 import { EvaluationEvents } from '../core/evaluation-events';
 import { EvaluationObserver } from '../core/evaluation-observer';
 import { UsageCounter } from '../core/usage-counter';
@@ -34,26 +32,6 @@ export interface FlagsTestingOptions extends Pick<
    * @default {}
    */
   flags?: Record<string, TestingFlagValue>;
-}
-
-/** What FlagService and the health indicator ask the loader, answered for a test. */
-function testingLoader(cache: FlagCache): Pick<SnapshotLoader, 'ready' | 'booted' | 'status'> {
-  return {
-    ready: Promise.resolve(),
-    booted: Promise.resolve(),
-    status: (): FlagsStatus => {
-      const { source, revision, checksum, loadedAt } = cache.snapshot;
-      return {
-        source,
-        revision,
-        checksum,
-        loadedAt,
-        storeReachable: true,
-        lastCheckedAt: loadedAt,
-        degraded: false,
-      };
-    },
-  };
 }
 
 /**
@@ -85,9 +63,8 @@ export class FlagsTestingModule {
           useValue: resolveFlagsModuleOptions({ ...context, usage: false, metrics: false }),
         },
         { provide: TESTING_FLAGS, useValue: flags },
-        FlagCache,
+        FlagState,
         TestingFlags,
-        { provide: SnapshotLoader, useFactory: testingLoader, inject: [FlagCache] },
         { provide: FlagStore, useValue: new InMemoryFlagStore() },
         FlagContextStorage,
         RequestContextResolver,

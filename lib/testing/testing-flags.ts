@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FlagCache } from '../core/flag-state';
+import { FlagState } from '../core/flag-state';
 import { type FlagValue, parseFlagSet } from '../evaluation';
 import { FlagsConfigurationError } from '../core/flags-configuration.error';
 
@@ -41,7 +41,7 @@ export class TestingFlags {
   private revision = 0;
 
   constructor(
-    private readonly cache: FlagCache,
+    private readonly state: FlagState,
     @Inject(TESTING_FLAGS) private readonly initial: Readonly<Record<string, TestingFlagValue>>,
   ) {
     this.serve();
@@ -71,12 +71,15 @@ export class TestingFlags {
       const problems = parsed.errors.map((error) => `${error.path}: ${error.message}`).join('; ');
       throw new FlagsConfigurationError(`the testing flags are invalid: ${problems}`);
     }
-    this.cache.swap({
+    this.state.serve({
       flagSet: parsed.flagSet,
       source: 'store',
       revision: ++this.revision,
       checksum: '',
       loadedAt: new Date(),
     });
+    // Served as the store's: ready, started and healthy at once, as a test expects.
+    this.state.storeAnswered();
+    this.state.startupDone();
   }
 }

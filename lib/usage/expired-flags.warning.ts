@@ -1,7 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { FlagCache } from '../core/flag-state';
+import { FlagState } from '../core/flag-state';
 import { expiredFlags } from '../staleness';
-import { SnapshotLoader } from '../sync/startup-loader';
 
 /** Expired flags named in the warning at most; the rest are counted. */
 const LISTED = 20;
@@ -15,14 +14,15 @@ const LISTED = 20;
 export class ExpiredFlagsWarning implements OnApplicationBootstrap {
   private readonly logger = new Logger('FlagsModule');
 
-  constructor(
-    private readonly cache: FlagCache,
-    private readonly loader: SnapshotLoader,
-  ) {}
+  constructor(private readonly state: FlagState) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.loader.booted;
-    const flagSet = this.cache.snapshot.flagSet;
+  /** Once startup is done; not awaited, as the startup loader's hook may run after this one. */
+  onApplicationBootstrap(): void {
+    void this.state.started.then(() => this.warn());
+  }
+
+  private warn(): void {
+    const flagSet = this.state.served.flagSet;
     const expired = expiredFlags(
       [...flagSet.keys()].map((key) => [key, flagSet.get(key)?.metadata] as const),
       new Date(),

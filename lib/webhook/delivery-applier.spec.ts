@@ -1,4 +1,4 @@
-import { FlagCache } from '../core/flag-state';
+import { FlagState } from '../core/flag-state';
 import { evaluate } from '../evaluation';
 import { InMemoryFlagStore } from '../store/in-memory-flag.store';
 import { type Delivery, parseDelivery } from './delivery';
@@ -26,8 +26,8 @@ function delivery(body: unknown): Delivery {
 
 function setup() {
   const store = new InMemoryFlagStore();
-  const cache = new FlagCache();
-  return { store, cache, applier: new DeliveryApplier(store, cache) };
+  const state = new FlagState();
+  return { store, state, applier: new DeliveryApplier(store, state) };
 }
 
 const SNAPSHOT = {
@@ -39,16 +39,14 @@ const SNAPSHOT = {
 
 describe('DeliveryApplier', () => {
   it('applies a snapshot, records who sent it, and serves it at once', async () => {
-    const { store, cache, applier } = setup();
+    const { store, state, applier } = setup();
     await expect(applier.apply(delivery(SNAPSHOT), sender('alice'))).resolves.toEqual({
       status: 'applied',
       revision: 1,
       changed: expect.arrayContaining(['a', 'b']),
     });
-    expect(cache.snapshot).toMatchObject({ source: 'store', revision: 1 });
-    expect(evaluate(cache.snapshot.flagSet, 'b', false, { email: 'x@example.com' }).value).toBe(
-      true,
-    );
+    expect(state.served).toMatchObject({ source: 'store', revision: 1 });
+    expect(evaluate(state.served.flagSet, 'b', false, { email: 'x@example.com' }).value).toBe(true);
     expect((await store.state()).revision).toBe(1);
     const log = await store.changes(0, 100);
     expect(log.every((record) => record.actor === 'alice' && record.deliveryId !== null)).toBe(
@@ -66,7 +64,7 @@ describe('DeliveryApplier', () => {
   });
 
   it('applies a patch on the current revision, merging it into the stored flags', async () => {
-    const { cache, applier } = setup();
+    const { state, applier } = setup();
     await applier.apply(delivery(SNAPSHOT), sender());
     const patch = {
       kind: 'patch',
@@ -80,7 +78,7 @@ describe('DeliveryApplier', () => {
       revision: 2,
       changed: ['a', 'c'],
     });
-    expect([...cache.snapshot.flagSet.keys()].sort()).toEqual(['b', 'c']);
+    expect([...state.served.flagSet.keys()].sort()).toEqual(['b', 'c']);
   });
 
   it('refuses a patch on another revision with the current one', async () => {
@@ -94,7 +92,7 @@ describe('DeliveryApplier', () => {
   });
 
   it('refuses a patch that breaks another flag, writing nothing', async () => {
-    const { store, cache, applier } = setup();
+    const { store, state, applier } = setup();
     await applier.apply(delivery(SNAPSHOT), sender());
     const breaking = { kind: 'patch', revision: 2, baseRevision: 1, deleteEvaluators: ['staff'] };
     const outcome = await applier.apply(delivery(breaking), sender());
@@ -103,7 +101,7 @@ describe('DeliveryApplier', () => {
       details: [{ path: '/flags/b/targeting/if/0/$ref' }],
     });
     expect((await store.state()).revision).toBe(1);
-    expect(cache.snapshot.revision).toBe(1);
+    expect(state.served.revision).toBe(1);
   });
 
   it('changes nothing for a replayed delivery id', async () => {
@@ -224,14 +222,14 @@ describe('DeliveryApplier under concurrent snapshots', () => {
     });
 
     it('applies a snapshot, which reads no stored row and replaces them all', async () => {
-      const { store, cache, applier } = await damaged();
+      const { store, state, applier } = await damaged();
       await expect(
         applier.apply(delivery({ ...SNAPSHOT, revision: 2 }), sender()),
       ).resolves.toMatchObject({ status: 'applied', revision: 2 });
       const stored = await store.load();
       expect(stored.flags.map((entry) => entry.key)).toEqual(['a', 'b']);
       expect(stored.metadata).toBeNull();
-      expect(cache.snapshot.revision).toBe(2);
+      expect(state.served.revision).toBe(2);
     });
 
     it('names the damaged flag once the metadata is readable, and merges a patch replacing it', async () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { FlagCache } from '../core/flag-state';
+import { FlagState } from '../core/flag-state';
 import { parseFlagSet } from '../evaluation';
 import { pointer } from '../evaluation/validation-error';
 import { NonFiniteNumberError } from '../core/canonical-json';
@@ -14,7 +14,7 @@ import { InvalidChangeError } from '../ports/invalid-change.error';
 import type { Delivery } from './delivery';
 import type { DeliveryOutcome } from './delivery-outcome';
 import type { FlagSetDocument } from '../core/flag-set-document';
-import { planSnapshot } from '../core/plan-change';
+import { planChange } from '../core/plan-change';
 
 /** How often a snapshot is planned again after losing a race to another writer. */
 const SNAPSHOT_ATTEMPTS = 3;
@@ -107,7 +107,7 @@ function resultingDocument(current: StoredFlagSet, delivery: Delivery): FlagSetD
 export class DeliveryApplier {
   constructor(
     private readonly store: FlagStore,
-    private readonly cache: FlagCache,
+    private readonly state: FlagState,
   ) {}
 
   async apply(
@@ -147,7 +147,7 @@ export class DeliveryApplier {
     let change: FlagSetChange;
     let outcome: ApplyOutcome;
     try {
-      change = planSnapshot(current, document, delivery.revision, {
+      change = planChange(current, document, delivery.revision, {
         ...(sender.sub === undefined ? {} : { actor: sender.sub }),
         delivery: { id: sender.jti, expiresAt: new Date(sender.acceptedUntil * 1000) },
         at,
@@ -173,7 +173,7 @@ export class DeliveryApplier {
     const narrow =
       change.metadata === undefined &&
       !outcome.changed.some((key) => key.startsWith('$evaluators/'));
-    this.cache.swap(
+    this.state.serve(
       {
         flagSet: parsed.flagSet,
         source: 'store',

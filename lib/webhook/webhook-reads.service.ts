@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FlagCache } from '../core/flag-state';
+import { FlagState } from '../core/flag-state';
 import { evaluateFlag } from '../evaluation';
 import { RESOLVED_FLAGS_OPTIONS } from '../core/flags.constants';
 import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
@@ -34,18 +34,18 @@ export class WebhookReads {
   constructor(
     @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
     private readonly store: FlagStore,
-    private readonly cache: FlagCache,
+    private readonly flagState: FlagState,
     private readonly counter: UsageCounter,
   ) {}
 
   async state() {
-    const snapshot = this.cache.snapshot;
+    const served = this.flagState.served;
     const instance = {
-      revision: snapshot.revision,
-      checksum: snapshot.checksum,
-      flagCount: snapshot.flagSet.size,
-      source: snapshot.source,
-      loadedAt: snapshot.loadedAt,
+      revision: served.revision,
+      checksum: served.checksum,
+      flagCount: served.flagSet.size,
+      source: served.source,
+      loadedAt: served.loadedAt,
     };
     try {
       const stored = await this.store.load();
@@ -84,7 +84,7 @@ export class WebhookReads {
     });
     if (!question.ok) throw invalidRequest(question.errors);
     const { context = {}, flags } = question.value;
-    const { flagSet, revision } = this.cache.snapshot;
+    const { flagSet, revision } = this.flagState.served;
     const results = Object.fromEntries(
       (flags ?? [...flagSet.keys()]).map((key) => {
         const { value, variant, reason, errorCode } = evaluateFlag(flagSet, key, context);

@@ -78,9 +78,9 @@ describe.each(PLATFORMS)('example app GET /metrics, on SQLite, $name', (platform
     // GET / hands every flag on (evaluateAll): not counted, or every flag would look used.
     await request(app.getHttpServer()).get('/').set(premium).expect(200);
     expect(evaluationsOf(await metrics(), 'checkout-flow')).toBe(1);
-    expect(valueOf(text, 'feature_flag_snapshot_revision')).toBe(1);
+    expect(valueOf(text, 'feature_flag_served_revision')).toBe(1);
     expect(valueOf(text, 'feature_flag_store_reachable')).toBe(1);
-    expect(valueOf(text, 'feature_flag_snapshot_source', { source: 'store' })).toBe(1);
+    expect(valueOf(text, 'feature_flag_served_source', { source: 'store' })).toBe(1);
     expect(text).toContain('# HELP feature_flag_evaluations_total Flag evaluations');
   });
 
@@ -110,7 +110,7 @@ describe.each(PLATFORMS)('example app GET /metrics, on SQLite, $name', (platform
     const deliveries = 'feature_flag_deliveries_total';
     expect(valueOf(text, deliveries, { outcome: 'applied', reason: '' })).toBe(1);
     expect(valueOf(text, deliveries, { outcome: 'refused', reason: 'invalid_token' })).toBe(1);
-    expect(valueOf(text, 'feature_flag_snapshot_revision')).toBe(2);
+    expect(valueOf(text, 'feature_flag_served_revision')).toBe(2);
     expect(valueOf(text, 'feature_flag_reload_errors_total')).toBe(0);
   });
 });

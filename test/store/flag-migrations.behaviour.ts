@@ -13,7 +13,7 @@ import {
   FlagUsageEntity,
 } from '../../lib/entities';
 import { closeQuietly, type DatabaseTarget, type TestDatabase } from './database-targets';
-import { AT, change, customerListFlag, flag, largeText, snapshotOf } from './flag-store.fixtures';
+import { AT, change, customerListFlag, flag, largeText, contentsOf } from './flag-store.fixtures';
 
 /** The JSON text columns, each with its entity. */
 const TEXT_COLUMNS = [
@@ -192,14 +192,14 @@ export function describeFlagMigrations(
           }),
         );
         await before.apply(change(1, { upsertFlags: [flag('a', 'off')] }));
-        const held = await snapshotOf(before);
+        const held = await contentsOf(before);
         const list = { key: 'beta', definition: customerListFlag(30_000) };
         if (mysql) {
           // MySQL's text holds 65,535 bytes: refused by the database, saying what to do.
           await expect(before.apply(change(2, { upsertFlags: [list] }))).rejects.toThrow(
             /Data too long.*run the migrations in FLAG_MIGRATIONS/,
           );
-          await expect(snapshotOf(before)).resolves.toEqual(held);
+          await expect(contentsOf(before)).resolves.toEqual(held);
         }
         expect(await textSchema(earlier.dataSource)).toEqual({
           types: widened('text'),
@@ -220,7 +220,7 @@ export function describeFlagMigrations(
           indexed: true,
         });
         const store = new TypeOrmFlagStore(upgraded);
-        await expect(snapshotOf(store)).resolves.toEqual(held);
+        await expect(contentsOf(store)).resolves.toEqual(held);
         await store.apply(change(2, { upsertFlags: [list] }));
         const stored = (await store.load()).flags.find((entry) => entry.key === 'beta');
         expect(stored?.definition === list.definition).toBe(true);
@@ -237,10 +237,10 @@ export function describeFlagMigrations(
           );
         }
         await store.forgetChanges(new Date(AT.getTime() + 1));
-        const kept = await snapshotOf(store);
+        const kept = await contentsOf(store);
         await upgraded.undoLastMigration();
         expect(await textSchema(upgraded)).toEqual({ types: widened('text'), indexed: false });
-        await expect(snapshotOf(store)).resolves.toEqual(kept);
+        await expect(contentsOf(store)).resolves.toEqual(kept);
       } finally {
         await closeQuietly(upgraded);
         await earlier.drop();

@@ -1,6 +1,6 @@
 import { type ApplyOutcome, type FlagStore, InvalidChangeError } from '../../lib';
 import { STORE_LIMITS } from '../../lib/ports/store-limits';
-import { AT, change, customerListFlag, flag, largeText, snapshotOf } from './flag-store.fixtures';
+import { AT, change, customerListFlag, flag, largeText, contentsOf } from './flag-store.fixtures';
 
 const statuses = (outcomes: ApplyOutcome[]) => outcomes.map((outcome) => outcome.status).sort();
 
@@ -119,7 +119,7 @@ export function describeFlagStoreContract(
       await expect(store.state()).resolves.toEqual({ revision: 0, checksum: '', updatedAt: null });
 
       await store.apply(change(0, { upsertFlags: [flag('a')], metadata: '{"v":1}' }));
-      const before = await snapshotOf(store);
+      const before = await contentsOf(store);
       const stale = change(0, {
         upsertFlags: [flag('a', 'off'), flag('b')],
         deleteFlags: [],
@@ -127,7 +127,7 @@ export function describeFlagStoreContract(
         delivery: { id: 'late', expiresAt: AT },
       });
       await expect(store.apply(stale)).resolves.toEqual({ status: 'conflict', currentRevision: 1 });
-      await expect(snapshotOf(store)).resolves.toEqual(before);
+      await expect(contentsOf(store)).resolves.toEqual(before);
       // A refused change does not use up its delivery id.
       await expect(store.apply({ ...stale, baseRevision: 1, revision: 2 })).resolves.toMatchObject({
         status: 'applied',
@@ -140,7 +140,7 @@ export function describeFlagStoreContract(
         delivery: { id: 'jti-1', expiresAt: AT },
       });
       await expect(store.apply(first)).resolves.toMatchObject({ status: 'applied' });
-      const before = await snapshotOf(store);
+      const before = await contentsOf(store);
 
       await expect(store.apply(first)).resolves.toEqual({ status: 'replayed' });
       const next = change(1, {
@@ -149,7 +149,7 @@ export function describeFlagStoreContract(
         delivery: { id: 'jti-1', expiresAt: AT },
       });
       await expect(store.apply(next)).resolves.toEqual({ status: 'replayed' });
-      await expect(snapshotOf(store)).resolves.toEqual(before);
+      await expect(contentsOf(store)).resolves.toEqual(before);
 
       const fresh = { ...next, delivery: { id: 'jti-2', expiresAt: AT } };
       await expect(store.apply(fresh)).resolves.toMatchObject({ status: 'applied' });
@@ -412,7 +412,7 @@ export function describeFlagStoreContract(
 
     it('applies nothing of a change that fails part way', async () => {
       await store.apply(change(0, { upsertFlags: [flag('a')], metadata: '{"v":1}' }));
-      const before = await snapshotOf(store);
+      const before = await contentsOf(store);
       const failing = change(1, {
         upsertFlags: [flag('a', 'off'), flag('b')],
         deleteFlags: [],
@@ -421,7 +421,7 @@ export function describeFlagStoreContract(
         delivery: { id: 'jti-failing', expiresAt: AT },
       });
       await expect(store.apply(failing)).rejects.toThrow(/longer than 255 characters/);
-      await expect(snapshotOf(store)).resolves.toEqual(before);
+      await expect(contentsOf(store)).resolves.toEqual(before);
       // Nothing was recorded: the same delivery, fixed, still applies.
       const fixed = { ...failing, upsertEvaluators: [{ key: 'e', definition: '{}' }] };
       await expect(store.apply(fixed)).resolves.toMatchObject({ status: 'applied' });

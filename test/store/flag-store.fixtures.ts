@@ -56,7 +56,7 @@ export function customerListFlag(count: number, salt = ''): string {
 }
 
 /** Everything a store shows, to compare before and after a refused change. */
-export async function snapshotOf(store: FlagStore) {
+export async function contentsOf(store: FlagStore) {
   return {
     state: await store.state(),
     load: await store.load(),

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { FlagTablesMissingError, type FlagStore, TypeOrmFlagStore } from '../../lib';
 import { FlagDeliveryEntity } from '../../lib/entities';
 import type { DatabaseTarget, TestDatabase } from './database-targets';
-import { AT, change, customerListFlag, flag, snapshotOf } from './flag-store.fixtures';
+import { AT, change, customerListFlag, flag, contentsOf } from './flag-store.fixtures';
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -60,7 +60,7 @@ export function describeTypeOrmStoreBehaviour(
       }
 
       await store.apply(change(0, { upsertFlags: [flag('a')], metadata: '{"v":1}' }));
-      const before = await snapshotOf(store);
+      const before = await contentsOf(store);
       await run(failing.install);
       try {
         const error = await store.apply(second).catch((caught: unknown) => caught);
@@ -69,7 +69,7 @@ export function describeTypeOrmStoreBehaviour(
       } finally {
         await run(failing.remove);
       }
-      await expect(snapshotOf(store)).resolves.toEqual(before);
+      await expect(contentsOf(store)).resolves.toEqual(before);
       await expect(store.apply(second)).resolves.toMatchObject({ status: 'applied' });
     });
 

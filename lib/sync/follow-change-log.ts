@@ -1,4 +1,4 @@
-import type { FlagSnapshot } from '../core/served-flags';
+import type { ServedFlags } from '../core/served-flags';
 import { parseFlagChanges } from '../evaluation';
 import type { ChangeRecord, StoreState } from '../ports/flag-store';
 
@@ -8,13 +8,13 @@ import type { ChangeRecord, StoreState } from '../ports/flag-store';
  * flag may depend on them), or the log was cut at `limit` entries.
  * @internal
  */
-export function snapshotFromChanges(
-  current: FlagSnapshot,
+export function followChangeLog(
+  current: ServedFlags,
   state: StoreState,
   records: readonly ChangeRecord[],
   limit: number,
   at = new Date(),
-): { snapshot: FlagSnapshot; changedKeys: string[] } | undefined {
+): { snapshot: ServedFlags; changedKeys: string[] } | undefined {
   if (records.length >= limit) return undefined;
   const upserts = new Map<string, unknown>();
   const removed = new Set<string>();
