@@ -1,12 +1,11 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { FLAGS_MODULE_OPTIONS } from './core/flags.constants';
-import type { FlagsModuleExtras, FlagsModuleOptions } from './flags-module-options';
-import { flagStoreProvider } from './store/flag-store.provider';
 import { FeatureFlagGuard } from './core/feature-flag.guard';
 import { FlagContextInterceptor } from './core/flag-context.interceptor';
+import { FLAGS_MODULE_OPTIONS } from './core/flags.constants';
+import type { FlagsModuleExtras, FlagsModuleOptions } from './flags-module-options';
+import { storeProviders } from './store/store.providers';
 import { webhookControllerAt } from './webhook/flags-webhook.controller';
-import { WEBHOOK_PROVIDERS } from './webhook/webhook.providers';
 import { DEFAULT_WEBHOOK_PATH } from './webhook/webhook.constants';
 
 /** @internal */
@@ -18,11 +17,11 @@ export const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<FlagsMo
   .setExtras<FlagsModuleExtras>({ isGlobal: false }, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,
-    // The DataSource's name must be known before async options resolve: it picks what to inject.
+    // What the extras decide is known before async options resolve: the DataSource to inject,
+    // the webhook's path, the guard.
     providers: [
       ...(definition.providers ?? []),
-      flagStoreProvider(FLAGS_MODULE_OPTIONS, extras.dataSourceName),
-      ...WEBHOOK_PROVIDERS,
+      ...storeProviders(extras.dataSourceName),
       // The request context is ambient for every handler; @FeatureFlag is enforced everywhere.
       { provide: APP_INTERCEPTOR, useClass: FlagContextInterceptor },
       ...(extras.guard === false

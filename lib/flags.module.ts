@@ -1,33 +1,22 @@
 import { Module } from '@nestjs/common';
-import { FlagState } from './core/flag-state';
-import { FlagService } from './core/flag.service';
-import { FlagsBinder } from './core/flags-binding';
-import { FeatureFlagGuard } from './core/feature-flag.guard';
-import { FlagContextStorage } from './core/flag-context.storage';
-import { FlagValuePipe } from './core/flag-value.decorator';
-import { RequestContextResolver } from './core/request-context.resolver';
-import { FlagsHealthIndicator } from './core/flags-health.indicator';
-import { METRICS_PROVIDERS } from './metrics/metrics.providers';
+import { CORE_EXPORTS, CORE_PROVIDERS } from './core/core.providers';
 import { FLAGS_MODULE_OPTIONS, RESOLVED_FLAGS_OPTIONS } from './core/flags.constants';
 import { ConfigurableModuleClass } from './flags.module-definition';
 import { type FlagsModuleOptions, resolveFlagsModuleOptions } from './flags-module-options';
+import { METRICS_PROVIDERS } from './metrics/metrics.providers';
 import { FlagStore } from './ports/flag-store';
-import { DeliveryApplier } from './webhook/delivery-applier';
-import { FlagRefresher } from './sync/flag-refresher';
-import { StartupLoader } from './sync/startup-loader';
-import { EvaluationEvents } from './core/evaluation-events';
-import { ExpiredFlagsWarning } from './usage/expired-flags.warning';
-import { EvaluationObserver } from './core/evaluation-observer';
-import { UsageCounter } from './core/usage-counter';
-import { UsageRecorder } from './usage/usage-recorder';
+import { SYNC_PROVIDERS } from './sync/sync.providers';
+import { USAGE_PROVIDERS } from './usage/usage.providers';
+import { WEBHOOK_PROVIDERS } from './webhook/webhook.providers';
 
 /**
  * Feature flags for the application: definitions in its own database, evaluated from memory.
+ * Composed of one provider array per feature, as `FlagsTestingModule` is of the core's.
  *
  * @example
  * imports: [
  *   TypeOrmModule.forRoot({ ..., entities: [...FLAG_ENTITIES], migrations: [...FLAG_MIGRATIONS] }),
- *   FlagsModule.forRoot({ bootstrap: 'flags.bootstrap.json', isGlobal: true }),
+ *   FlagsModule.forRoot({ seed: 'flags.json', isGlobal: true }),
  * ]
  * @publicApi
  */
@@ -38,31 +27,12 @@ import { UsageRecorder } from './usage/usage-recorder';
       useFactory: (options: FlagsModuleOptions) => resolveFlagsModuleOptions(options),
       inject: [FLAGS_MODULE_OPTIONS],
     },
-    FlagState,
-    StartupLoader,
-    FlagRefresher,
-    DeliveryApplier,
-    FlagService,
-    FlagsHealthIndicator,
-    FlagsBinder,
-    FlagContextStorage,
-    RequestContextResolver,
-    FeatureFlagGuard,
-    FlagValuePipe,
-    UsageCounter,
-    UsageRecorder,
-    EvaluationEvents,
-    EvaluationObserver,
-    ExpiredFlagsWarning,
+    ...CORE_PROVIDERS,
+    ...SYNC_PROVIDERS,
+    ...USAGE_PROVIDERS,
+    ...WEBHOOK_PROVIDERS,
     ...METRICS_PROVIDERS,
   ],
-  exports: [
-    FlagService,
-    FlagStore,
-    FlagsHealthIndicator,
-    RequestContextResolver,
-    FeatureFlagGuard,
-    FlagValuePipe,
-  ],
+  exports: [...CORE_EXPORTS, FlagStore],
 })
 export class FlagsModule extends ConfigurableModuleClass {}

@@ -26,14 +26,18 @@ const FLAG_FILE = join(appDir(), 'flags.json');
         seed: FLAG_FILE,
         bootstrap: FLAG_FILE,
         webhook: webhookOptions(),
-        // How fast other instances pick up a change (see the README's "Every instance").
-        ...(process.env.FLAGS_POLL_INTERVAL_MS
-          ? { pollIntervalMs: Number(process.env.FLAGS_POLL_INTERVAL_MS) }
-          : {}),
-        listen: process.env.FLAGS_LISTEN !== 'false',
+        sync: {
+          listen: process.env.FLAGS_LISTEN !== 'false',
+          // How fast other instances pick up a change (see the README's "Every instance").
+          ...(process.env.FLAGS_POLL_INTERVAL_MS
+            ? { pollIntervalMs: Number(process.env.FLAGS_POLL_INTERVAL_MS) }
+            : {}),
+        },
         // Who the caller is, for @FeatureFlag, @FlagValue and every FlagService call.
-        requestContext: (request: { headers: Record<string, string> }) =>
-          requestContext(request.headers),
+        context: {
+          fromRequest: (request: { headers: Record<string, string> }) =>
+            requestContext(request.headers),
+        },
       }),
     }),
   ],

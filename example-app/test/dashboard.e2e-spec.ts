@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { FlagsTestingModule, TestingFlags } from '../../lib';
+import { FlagsTestingModule, TestingFlags } from '../../lib/testing';
 import { CheckoutService } from '../src/checkout.service';
 import { DashboardController } from '../src/dashboard.controller';
 import { FlagsController } from '../src/flags.controller';
@@ -20,7 +20,9 @@ describe('the dashboard and checkout, with FlagsTestingModule', () => {
         FlagsTestingModule.forRoot({
           flags: { 'beta-dashboard': true, 'upload-limit-mb': 250, 'checkout-flow': 'one-page' },
           // The same callers as in the app (see AppModule).
-          requestContext: (req: { headers: Record<string, string> }) => requestContext(req.headers),
+          context: {
+            fromRequest: (req: { headers: Record<string, string> }) => requestContext(req.headers),
+          },
         }),
       ],
       controllers: [DashboardController, FlagsController],

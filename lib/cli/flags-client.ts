@@ -1,7 +1,7 @@
 import type { CliIo } from './io';
 import { CommandError, UsageError } from './output';
 import { printable, shown } from './printable';
-import { SIGNED_MEDIA_TYPE } from '../webhook/webhook.constants';
+import { SIGNED_MEDIA_TYPE } from '../webhook';
 import type { Signer } from './signer';
 
 /** The application answered 404: a wrong `--url`, no webhook, or an endpoint it does not have. @internal */

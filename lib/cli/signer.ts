@@ -1,7 +1,6 @@
 import { type KeyObject, createPrivateKey, randomUUID, sign as signBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { bodySha256 } from '../webhook/verify-token';
-import { type WebhookAlgorithm, WebhookKeyError, algorithmOf } from '../webhook/webhook-key';
+import { type WebhookAlgorithm, WebhookKeyError, algorithmOf, bodySha256 } from '../webhook';
 import { type ParsedArgs, requiredOption, stringOption } from './args';
 import type { OptionSpec } from './args';
 import type { CliIo } from './io';

@@ -6,11 +6,11 @@ import { Injectable } from '@nestjs/common';
  * or an unexpected error).
  * @internal
  */
-export type DeliveryOutcomeKind = 'applied' | 'unchanged' | 'refused' | 'failed';
+export type DeliveryOutcome = 'applied' | 'unchanged' | 'refused' | 'failed';
 
 /** Deliveries counted under one outcome and reason. */
 export interface DeliveryCount {
-  outcome: DeliveryOutcomeKind;
+  outcome: DeliveryOutcome;
   /** The error code of the answer ('' for `applied` and `unchanged`). */
   reason: string;
   count: number;
@@ -31,7 +31,7 @@ export class ActivityCounters {
   private notifyFailures = 0;
 
   /** Counts one answered delivery request. */
-  delivery(outcome: DeliveryOutcomeKind, reason = ''): void {
+  delivery(outcome: DeliveryOutcome, reason = ''): void {
     const id = `${outcome}\n${reason}`;
     const known = this.deliveryCounts.get(id);
     if (known !== undefined) known.count++;

@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { EvaluationContext } from '../evaluation';
 import type { Resolution } from '../evaluation/evaluate';
-import { RESOLVED_FLAGS_OPTIONS } from './flags.constants';
+import type { ResolvedEventOptions } from './event-options';
+import { EVENT_OPTIONS } from './flags.constants';
 import { FlagsConfigurationError } from './flags-configuration.error';
-import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
 import { FLAG_EVALUATION_EVENT, type FlagEvaluationEvent } from './flag-evaluation.event';
 
 interface EventEmitterLike {
@@ -32,17 +32,16 @@ export class EvaluationEvents implements OnModuleInit {
   private readonly logger = new Logger('FlagsModule');
 
   constructor(
-    @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
+    @Inject(EVENT_OPTIONS) private readonly options: ResolvedEventOptions,
     private readonly moduleRef: ModuleRef,
   ) {
     if (options.onEvaluation !== undefined) this.listeners.push(options.onEvaluation);
-    this.sampleRate = options.evaluationSampleRate;
-    this.enabled =
-      (options.onEvaluation !== undefined || options.emitEvaluationEvents) && this.sampleRate > 0;
+    this.sampleRate = options.sampleRate;
+    this.enabled = (options.onEvaluation !== undefined || options.emit) && this.sampleRate > 0;
   }
 
   onModuleInit(): void {
-    if (!this.options.emitEvaluationEvents) return;
+    if (!this.options.emit) return;
     const emitter = this.eventEmitter();
     this.listeners.push((event) => emitter.emit(FLAG_EVALUATION_EVENT, event));
   }
@@ -115,8 +114,8 @@ export class EvaluationEvents implements OnModuleInit {
     }
     if (emitter === undefined || typeof emitter.emit !== 'function') {
       throw new FlagsConfigurationError(
-        'emitEvaluationEvents needs @nestjs/event-emitter: install it and import ' +
-          'EventEmitterModule.forRoot() in the application module, or pass onEvaluation instead.',
+        'events.emit needs @nestjs/event-emitter: install it and import ' +
+          'EventEmitterModule.forRoot() in the application module, or pass events.onEvaluation instead.',
       );
     }
     return emitter;

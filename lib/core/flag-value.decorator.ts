@@ -40,6 +40,13 @@ const flagValueParameter = createParamDecorator(
 );
 
 /**
+ * A flag's value: a boolean, string, number or JSON object. The same name as the decorator below,
+ * so that `import { FlagValue }` gives the decorator and `import type { FlagValue }` the type.
+ * @publicApi
+ */
+export type FlagValue = Value;
+
+/**
  * Injects a flag's value for the request into a handler parameter, or `defaultValue` when the
  * flag cannot be served or has another type (the default's type decides the flag's).
  * Needs `FlagService` in the controller's module (`FlagsModule.forRoot({ isGlobal: true })`).

@@ -2,9 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { FlagState } from './flag-state';
 import type { ServedFlagsChange } from './served-flags';
 import type { ServedFlags } from './served-flags';
-import { FLAGS_MODULE_OPTIONS } from './flags.constants';
-import { FlagsConfigurationError } from './flags-configuration.error';
-import type { FlagsModuleOptions } from '../flags-module-options';
+import { FLAGS_BINDING } from './flags.constants';
 import type { EvaluationContext, EvaluationResult, FlagValue } from '../evaluation';
 import { EvaluationObserver } from './evaluation-observer';
 
@@ -57,20 +55,11 @@ export class FlagsBinder implements OnModuleInit, OnModuleDestroy {
   private readonly source: FlagsSource;
 
   constructor(
-    @Inject(FLAGS_MODULE_OPTIONS) options: FlagsModuleOptions,
+    @Inject(FLAGS_BINDING) binding: FlagsBinding | null,
     state: FlagState,
     observer: EvaluationObserver,
   ) {
-    const binding = options?.openFeature;
-    if (
-      binding !== undefined &&
-      (typeof binding?.bind !== 'function' || typeof binding.unbind !== 'function')
-    ) {
-      throw new FlagsConfigurationError(
-        "openFeature must be a HybridFlagsProvider (from 'nestjs-hybrid-flags/openfeature').",
-      );
-    }
-    this.binding = binding;
+    this.binding = binding ?? undefined;
     this.source = {
       get served() {
         return state.served;

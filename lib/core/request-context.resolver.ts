@@ -1,7 +1,7 @@
 import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { EvaluationContext } from '../evaluation';
-import { RESOLVED_FLAGS_OPTIONS } from './flags.constants';
-import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
+import type { ResolvedContextOptions } from './context-options';
+import { CONTEXT_OPTIONS } from './flags.constants';
 
 /** What the default request context reads: a request with headers and maybe a user. */
 interface RequestLike {
@@ -27,20 +27,13 @@ export function requestOf(context: ExecutionContext): unknown {
   return context.getArgByIndex(0);
 }
 
-/**
- * The default request context: `targetingKey` from the authenticated user's `id` (or `sub`), and
- * the headers named in `contextHeaders` as attributes.
- * @internal
- */
-export function defaultRequestContext(
+/** The attributes of the headers named in `context.headers`. @internal */
+export function headerAttributes(
   request: unknown,
   headers: Readonly<Record<string, string>>,
 ): EvaluationContext {
-  const { user: own, raw, headers: received } = (request ?? {}) as RequestLike;
-  const user = own ?? raw?.user;
+  const received = (request as RequestLike | null | undefined)?.headers;
   const context: EvaluationContext = {};
-  const id = user?.id ?? user?.sub;
-  if (typeof id === 'string' || typeof id === 'number') context.targetingKey = String(id);
   for (const [header, attribute] of Object.entries(headers)) {
     const value = received?.[header];
     if (typeof value === 'string') context[attribute] = value;
@@ -49,28 +42,37 @@ export function defaultRequestContext(
 }
 
 /**
- * Builds the evaluation context of a request once, with the `requestContext` option or the
- * default, and remembers it for the rest of that request (guard, handler, services).
+ * The caller by default: `targetingKey` from the authenticated user's `id` (or `sub`).
+ * @internal
+ */
+export function defaultCaller(request: unknown): EvaluationContext {
+  const { user: own, raw } = (request ?? {}) as RequestLike;
+  const user = own ?? raw?.user;
+  const id = user?.id ?? user?.sub;
+  return typeof id === 'string' || typeof id === 'number' ? { targetingKey: String(id) } : {};
+}
+
+/**
+ * Builds the evaluation context of a request once and remembers it for the rest of that request
+ * (guard, handler, services): the `context.headers` attributes, with the caller's attributes
+ * (`context.fromRequest`, or the default) merged over them.
  * @internal
  */
 @Injectable()
 export class RequestContextResolver {
   private readonly built = new WeakMap<object, EvaluationContext>();
 
-  constructor(
-    @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
-  ) {}
+  constructor(@Inject(CONTEXT_OPTIONS) private readonly options: ResolvedContextOptions) {}
 
   resolve(context: ExecutionContext): EvaluationContext {
     const request = requestOf(context);
     const key = typeof request === 'object' && request !== null ? request : undefined;
     const known = key === undefined ? undefined : this.built.get(key);
     if (known !== undefined) return known;
-    const { requestContext, contextHeaders } = this.options;
-    const built =
-      requestContext === undefined
-        ? defaultRequestContext(request, contextHeaders)
-        : requestContext(request, context);
+    const { fromRequest, headers } = this.options;
+    const caller =
+      fromRequest === undefined ? defaultCaller(request) : fromRequest(request, context);
+    const built = { ...headerAttributes(request, headers), ...caller };
     if (key !== undefined) this.built.set(key, built);
     return built;
   }

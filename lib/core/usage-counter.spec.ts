@@ -1,3 +1,6 @@
+import { parseFlagSet } from '../evaluation';
+import { resolveValue } from '../evaluation/evaluate';
+import { ResolutionRecord } from '../evaluation/resolution-record';
 import { UsageCounter } from './usage-counter';
 
 const byKey = (pending: Array<{ flagKey: string; variant: string; count: number }>) =>
@@ -58,5 +61,33 @@ describe('UsageCounter', () => {
     counter.count('checkout', 'v'.repeat(300));
     counter.count('checkout', undefined);
     expect(byKey(counter.takePending())).toEqual({ 'checkout/': 3 });
+  });
+
+  it('counts right when two counters count the same flags, each with its own tally', () => {
+    const parsed = parseFlagSet({
+      flags: {
+        split: {
+          state: 'ENABLED',
+          variants: { on: true, off: false },
+          defaultVariant: 'off',
+          targeting: { if: [{ '==': [{ var: 'plan' }, 'premium'] }, 'on', 'off'] },
+        },
+      },
+    });
+    if (!parsed.ok) throw new Error('the flag set is valid');
+    const flagSet = parsed.flagSet;
+    const first = new UsageCounter();
+    const second = new UsageCounter();
+    const record = new ResolutionRecord();
+    const plans = ['premium', 'free', 'free', 'premium', 'free'];
+    for (const [index, plan] of plans.entries()) {
+      resolveValue(flagSet, 'split', 'boolean', false, { plan }, record);
+      // The second counter counts every other evaluation, interleaved with the first.
+      first.count('split', record.variant, record.flag);
+      if (index % 2 === 0) second.count('split', record.variant, record.flag);
+    }
+    expect(flagSet.get('split')?.observerSlot?.owner).toBe(first);
+    expect(byKey(first.takePending())).toEqual({ 'split/on': 2, 'split/off': 3 });
+    expect(byKey(second.takePending())).toEqual({ 'split/on': 1, 'split/off': 2 });
   });
 });

@@ -5,7 +5,7 @@ import { FlagTableEntity } from './flag-table.entity';
 /**
  * The audit log: one row per definition (or metadata) a change actually changed, appended with
  * each change and deleted once older than `changeLogRetentionDays`. Table `feature_flag_change`.
- * @publicApi
+ * @internal
  */
 @Entity('feature_flag_change')
 @Index('IDX_feature_flag_change_revision', ['revision'])

@@ -4,7 +4,7 @@ import { FlagTableEntity } from './flag-table.entity';
 
 /**
  * One flag's definition, as the control plane sent it. Table `feature_flag_definition`.
- * @publicApi
+ * @internal
  */
 @Entity('feature_flag_definition')
 export class FlagDefinitionEntity extends FlagTableEntity {

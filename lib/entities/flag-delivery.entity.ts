@@ -5,7 +5,7 @@ import { FlagTableEntity } from './flag-table.entity';
 /**
  * The deliveries already applied, for replay protection: the primary key makes a second use of
  * a token's `jti` fail. Table `feature_flag_delivery`.
- * @publicApi
+ * @internal
  */
 @Entity('feature_flag_delivery')
 export class FlagDeliveryEntity extends FlagTableEntity {

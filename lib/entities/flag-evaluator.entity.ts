@@ -5,7 +5,7 @@ import { FlagTableEntity } from './flag-table.entity';
 /**
  * One shared evaluator (an entry of `$evaluators`), as the control plane sent it. Table
  * `feature_flag_evaluator`.
- * @publicApi
+ * @internal
  */
 @Entity('feature_flag_evaluator')
 export class FlagEvaluatorEntity extends FlagTableEntity {

@@ -5,7 +5,7 @@ import { FlagTableEntity } from './flag-table.entity';
 /**
  * The version of the stored flag set: a single row (id 1), written by every change and locked by
  * it, so changes apply one at a time. Table `feature_flag_state`.
- * @publicApi
+ * @internal
  */
 @Entity('feature_flag_state')
 export class FlagStateEntity extends FlagTableEntity {

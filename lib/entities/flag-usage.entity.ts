@@ -15,7 +15,7 @@ const COUNT_TRANSFORMER: ValueTransformer = {
 /**
  * How often each flag was evaluated, per variant served and UTC day: every instance adds its
  * counts to these rows, so they hold the total of all instances. Table `feature_flag_usage`.
- * @publicApi
+ * @internal
  */
 @Entity('feature_flag_usage')
 @Index('IDX_feature_flag_usage_day', ['day'])

@@ -72,7 +72,13 @@ describe('FlagsMetrics', () => {
     { loader, logger = false }: { loader?: PromClientLoader; logger?: LoggerService | false } = {},
   ): Promise<INestApplication> {
     let builder = Test.createTestingModule({
-      imports: [FlagsModule.forRoot({ loadTimeoutMs: 200, metrics: { registry }, ...options })],
+      imports: [
+        FlagsModule.forRoot({
+          sync: { loadTimeoutMs: 200 },
+          metrics: { registry },
+          ...options,
+        }),
+      ],
     });
     if (loader !== undefined)
       builder = builder.overrideProvider(PROM_CLIENT_LOADER).useValue(loader);
@@ -130,7 +136,7 @@ describe('FlagsMetrics', () => {
   it('reports the revision served, its age, the store reachable, and failed refreshes', async () => {
     const store = new ControllableStore();
     await writeFlagSet(store.inner, FLAGS);
-    await start({ store, pollIntervalMs: 10, retryIntervalMs: 10 });
+    await start({ store, sync: { pollIntervalMs: 10, retryIntervalMs: 10 } });
 
     expect(await value(registry, 'feature_flag_served_revision')).toBe(1);
     expect(await value(registry, 'feature_flag_store_reachable')).toBe(1);
@@ -161,7 +167,11 @@ describe('FlagsMetrics', () => {
   it('reports bootstrap flags as the source until the store answers', async () => {
     const store = new ControllableStore();
     store.mode = 'down';
-    await start({ store, bootstrap: FLAGS, loadTimeoutMs: 50, retryIntervalMs: 10 });
+    await start({
+      store,
+      bootstrap: FLAGS,
+      sync: { loadTimeoutMs: 50, retryIntervalMs: 10 },
+    });
     expect(await values(registry, 'feature_flag_served_source')).toEqual({
       store: 0,
       bootstrap: 1,

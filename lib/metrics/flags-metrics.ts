@@ -5,9 +5,8 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { RESOLVED_FLAGS_OPTIONS } from '../core/flags.constants';
+import { METRICS_OPTIONS, type ResolvedMetricsOptions } from './metrics-options';
 import { FlagsConfigurationError } from '../core/flags-configuration.error';
-import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
 import { FlagsHealthIndicator } from '../core/flags-health.indicator';
 import { UsageCounter } from '../core/usage-counter';
 import { ActivityCounters } from '../core/activity-counters';
@@ -42,7 +41,7 @@ export class FlagsMetrics implements OnModuleInit, OnModuleDestroy {
   private registered?: { registry: PromRegistry; metrics: NamedMetric[] };
 
   constructor(
-    @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
+    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
     @Inject(PROM_CLIENT_LOADER) private readonly loadPromClient: PromClientLoader,
     private readonly usage: UsageCounter,
     private readonly activity: ActivityCounters,
@@ -55,7 +54,7 @@ export class FlagsMetrics implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    const settings = this.options.metrics;
+    const settings = this.options;
     if (settings === false) return;
     if (settings.registry !== undefined && !isRegistry(settings.registry)) {
       throw new FlagsConfigurationError(

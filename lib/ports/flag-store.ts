@@ -1,3 +1,5 @@
+import type { DeliveryRecord } from './delivery-ledger';
+
 /**
  * One flag, or one shared evaluator, as stored: its definition is the JSON text exactly as the
  * control plane sent it, so what is stored round-trips byte for byte.
@@ -28,16 +30,6 @@ export interface StoredFlagSet extends StoreState {
 }
 
 /**
- * A request the control plane signed (its token's `jti`), remembered so that it is used once.
- * @publicApi
- */
-export interface DeliveryRecord {
-  id: string;
-  /** When its token stops being accepted: the id can be forgotten after that. */
-  expiresAt: Date;
-}
-
-/**
  * A change to apply atomically: all of it or none of it.
  * @publicApi
  */
@@ -64,8 +56,8 @@ export interface FlagSetChange {
   at: Date;
 }
 
-/** What happened to a change. @publicApi */
-export type ApplyOutcome =
+/** What the store decided about a change: applied, or refused as a conflict or a replay. @publicApi */
+export type ChangeDecision =
   | {
       status: 'applied';
       /** Flag keys and `$evaluators/<name>` entries whose stored definition changed. */
@@ -89,21 +81,6 @@ export interface ChangeRecord {
 }
 
 /**
- * Evaluations of one flag that served one variant, on one UTC day: the unit usage is stored in.
- * @publicApi
- */
-export interface UsageCount {
-  flagKey: string;
-  /** The variant served; '' when none was (the caller's default: flag missing, disabled, error). */
-  variant: string;
-  /** The UTC day, `YYYY-MM-DD`. */
-  day: string;
-  count: number;
-  /** The latest of these evaluations, to the precision of the flush that recorded them. */
-  lastEvaluatedAt: Date;
-}
-
-/**
  * Where flag definitions live. The TypeORM store keeps them in the host's database; the in-memory
  * store serves tests and database-less apps. Reads are never on the evaluation path: the module
  * loads a snapshot into memory and evaluates from there.
@@ -115,13 +92,7 @@ export abstract class FlagStore {
   /** Every definition, consistent with the state it returns. */
   abstract load(): Promise<StoredFlagSet>;
   /** Applies a change in one transaction of the store's own. */
-  abstract apply(change: FlagSetChange): Promise<ApplyOutcome>;
-  /**
-   * Records a request that changes nothing (a read, or a delivery that was refused) so that its
-   * token cannot be used again: false when the id was recorded before. Ids whose `expiresAt` is
-   * before `at` are forgotten, here and when a change applies.
-   */
-  abstract rememberDelivery(delivery: DeliveryRecord, at?: Date): Promise<boolean>;
+  abstract apply(change: FlagSetChange): Promise<ChangeDecision>;
   /** The change log, oldest first, entries with an id greater than `afterId`. */
   abstract changes(afterId: number, limit: number): Promise<ChangeRecord[]>;
   /**
@@ -136,18 +107,6 @@ export abstract class FlagStore {
    * batches, each in a short transaction of its own, so deliveries never wait for the purge.
    */
   abstract forgetChanges(before: Date): Promise<void>;
-
-  /**
-   * Adds evaluation counts to the stored ones, all or none: counts of the same flag, variant and
-   * day add up (across instances and restarts), the later `lastEvaluatedAt` wins.
-   */
-  abstract recordUsage(counts: UsageCount[]): Promise<void>;
-  /** Stored counts of `day` and later days (`YYYY-MM-DD`), by flag key, then day, then variant. */
-  abstract usage(sinceDay: string): Promise<UsageCount[]>;
-  /** For every flag with stored counts, its latest evaluation (whatever the day). */
-  abstract lastEvaluations(): Promise<Array<{ flagKey: string; lastEvaluatedAt: Date }>>;
-  /** Deletes the counts of days before `day` (`YYYY-MM-DD`). */
-  abstract forgetUsage(beforeDay: string): Promise<void>;
 
   /**
    * Calls `onChange` soon after any instance commits a change, where the database can announce

@@ -1,4 +1,4 @@
-import type { ApplyOutcome, ChangeRecord, StoredDefinition } from '../ports/flag-store';
+import type { ChangeDecision, ChangeRecord, StoredDefinition } from '../ports/flag-store';
 
 /** One definition (or the metadata) that a change really changes. @internal */
 export interface ChangeEntry {
@@ -47,7 +47,7 @@ export function metadataEntry(
 }
 
 /** The outcome of an applied change: flag keys, then `$evaluators/<name>`. @internal */
-export function appliedOutcome(entries: ChangeEntry[]): ApplyOutcome {
+export function appliedOutcome(entries: ChangeEntry[]): ChangeDecision {
   const changed = entries.flatMap((entry) =>
     entry.kind === 'flag'
       ? [entry.key]

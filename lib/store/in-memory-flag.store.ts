@@ -1,15 +1,15 @@
 import { appliedOutcome, changeEntries, metadataEntry } from './change-entries';
 import {
-  type ApplyOutcome,
+  type ChangeDecision,
   type ChangeRecord,
-  type DeliveryRecord,
   type FlagSetChange,
   FlagStore,
   type StoredDefinition,
   type StoredFlagSet,
   type StoreState,
-  type UsageCount,
 } from '../ports/flag-store';
+import { type DeliveryLedger, type DeliveryRecord } from '../ports/delivery-ledger';
+import { type UsageCount, type UsageStore } from '../ports/usage-store';
 import { byFlagDayVariant, later, usageKey } from './usage-counts';
 import {
   assertValidChange,
@@ -48,7 +48,7 @@ const copy = (count: UsageCount): UsageCount => ({
  * FlagsModule.forRoot({ store: new InMemoryFlagStore() })
  * @publicApi
  */
-export class InMemoryFlagStore extends FlagStore {
+export class InMemoryFlagStore extends FlagStore implements DeliveryLedger, UsageStore {
   private revision = 0;
   private checksum = '';
   private updatedAt: Date | null = null;
@@ -77,7 +77,7 @@ export class InMemoryFlagStore extends FlagStore {
   }
 
   /** Checks everything, then mutates with no await in between: a change applies whole. */
-  async apply(change: FlagSetChange): Promise<ApplyOutcome> {
+  async apply(change: FlagSetChange): Promise<ChangeDecision> {
     assertValidChange(change);
     if (change.delivery !== undefined && this.deliveries.has(change.delivery.id)) {
       return { status: 'replayed' };

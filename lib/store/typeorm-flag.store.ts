@@ -1,15 +1,15 @@
 import type { DataSource } from 'typeorm';
 import { FlagTablesMissingError } from './flag-tables-missing.error';
 import {
-  type ApplyOutcome,
+  type ChangeDecision,
   type ChangeRecord,
-  type DeliveryRecord,
   type FlagSetChange,
   FlagStore,
   type StoredFlagSet,
   type StoreState,
-  type UsageCount,
 } from '../ports/flag-store';
+import { type DeliveryLedger, type DeliveryRecord } from '../ports/delivery-ledger';
+import { type UsageCount, type UsageStore } from '../ports/usage-store';
 import { InvalidChangeError } from '../ports/invalid-change.error';
 import { applyWork } from './sql/apply-work';
 import { runOnBetterSqlite3 } from './sql/better-sqlite3.executor';
@@ -17,10 +17,12 @@ import { forgetChangesWork } from './sql/change-log-work';
 import { rememberDeliveryWork } from './sql/delivery-work';
 import {
   DataSourceNotInitializedError,
+  isConnectionFailure,
   isDataTooLong,
   isMissingTable,
   isRetryable,
 } from './sql/driver-errors';
+import { StoreUnreachableError } from '../ports/store-unreachable.error';
 import { PostgresChangeListener } from './sql/postgres-change-listener';
 import { flagTables } from './sql/flag-tables';
 import { type IsolationLevel, runOnQueryRunner } from './sql/query-runner.executor';
@@ -67,7 +69,7 @@ const WRITE_ATTEMPTS = 3;
  * const { revision, flags } = await store.load();
  * @publicApi
  */
-export class TypeOrmFlagStore extends FlagStore {
+export class TypeOrmFlagStore extends FlagStore implements DeliveryLedger, UsageStore {
   private readonly dialect: SqlDialect;
 
   constructor(private readonly dataSource: DataSource) {
@@ -84,7 +86,7 @@ export class TypeOrmFlagStore extends FlagStore {
   }
 
   // async: a refused change rejects, it does not throw at the call.
-  async apply(change: FlagSetChange): Promise<ApplyOutcome> {
+  async apply(change: FlagSetChange): Promise<ChangeDecision> {
     assertValidChange(change);
     try {
       return await this.write((context) => applyWork(context, change));
@@ -163,7 +165,7 @@ export class TypeOrmFlagStore extends FlagStore {
 
   private async run<T>(access: Access, work: (context: SqlContext) => Work<T>): Promise<T> {
     if (!this.dataSource.isInitialized) {
-      throw new DataSourceNotInitializedError();
+      throw new StoreUnreachableError(new DataSourceNotInitializedError());
     }
     // Resolved per call: cheap, and always after the DataSource built its entity metadata.
     const context = { dialect: this.dialect, tables: flagTables(this.dataSource, this.dialect) };
@@ -176,6 +178,7 @@ export class TypeOrmFlagStore extends FlagStore {
       return await runOnQueryRunner(this.dataSource, this.dialect, isolation, work(context));
     } catch (error) {
       if (isMissingTable(error)) throw new FlagTablesMissingError(error);
+      if (isConnectionFailure(error)) throw new StoreUnreachableError(error);
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import type { UsageCount } from '../ports/flag-store';
+import type { UsageCount } from '../ports/usage-store';
 
 /** The identity of a usage row: flag key, variant and day. @internal */
 export function usageKey({ flagKey, variant, day }: UsageCount): string {

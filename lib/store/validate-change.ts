@@ -1,9 +1,6 @@
-import type {
-  DeliveryRecord,
-  FlagSetChange,
-  StoredDefinition,
-  UsageCount,
-} from '../ports/flag-store';
+import type { FlagSetChange, StoredDefinition } from '../ports/flag-store';
+import type { DeliveryRecord } from '../ports/delivery-ledger';
+import type { UsageCount } from '../ports/usage-store';
 import { InvalidChangeError } from '../ports/invalid-change.error';
 import { STORE_LIMITS } from '../ports/store-limits';
 import { usageKey } from './usage-counts';

@@ -7,8 +7,7 @@ import {
 } from '@nestjs/common';
 import { FlagState } from '../core/flag-state';
 import type { ServedFlags } from '../core/served-flags';
-import { RESOLVED_FLAGS_OPTIONS } from '../core/flags.constants';
-import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
+import { SYNC_OPTIONS, type ResolvedSyncOptions } from './sync-options';
 import { ActivityCounters } from '../core/activity-counters';
 import { DAY_MS } from '../staleness/utc-days';
 import { FlagStore } from '../ports/flag-store';
@@ -55,7 +54,7 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
   );
 
   constructor(
-    @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
+    @Inject(SYNC_OPTIONS) private readonly options: ResolvedSyncOptions,
     private readonly store: FlagStore,
     private readonly state: FlagState,
     private readonly loader: StartupLoader,

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { FlagState } from '../core/flag-state';
-import { RESOLVED_FLAGS_OPTIONS } from '../core/flags.constants';
-import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
+import { SYNC_OPTIONS, type ResolvedSyncOptions } from './sync-options';
 import { FlagStore } from '../ports/flag-store';
 import type { FlagSetDocument } from '../core/flag-set-document';
 import { flagSetFromStore } from './flag-set-from-store';
@@ -25,7 +24,7 @@ export class StartupLoader implements OnApplicationBootstrap {
   private loading?: Promise<boolean>;
 
   constructor(
-    @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
+    @Inject(SYNC_OPTIONS) private readonly options: ResolvedSyncOptions,
     private readonly store: FlagStore,
     private readonly state: FlagState,
   ) {}

@@ -1,30 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { FlagState } from '../core/flag-state';
-import { FlagService } from '../core/flag.service';
+import { CORE_EXPORTS, CORE_PROVIDERS } from '../core/core.providers';
+import { FeatureFlagGuard } from '../core/feature-flag.guard';
+import { FlagContextInterceptor } from '../core/flag-context.interceptor';
 import { RESOLVED_FLAGS_OPTIONS } from '../core/flags.constants';
 import { type FlagsModuleOptions, resolveFlagsModuleOptions } from '../flags-module-options';
-import { FeatureFlagGuard } from '../core/feature-flag.guard';
-import { FlagsHealthIndicator } from '../core/flags-health.indicator';
-import { FlagContextInterceptor } from '../core/flag-context.interceptor';
-import { FlagContextStorage } from '../core/flag-context.storage';
-import { FlagValuePipe } from '../core/flag-value.decorator';
-import { RequestContextResolver } from '../core/request-context.resolver';
 import { FlagStore } from '../ports/flag-store';
-import { InMemoryFlagStore } from '../store/in-memory-flag.store';
-import { EvaluationEvents } from '../core/evaluation-events';
-import { EvaluationObserver } from '../core/evaluation-observer';
-import { UsageCounter } from '../core/usage-counter';
+import { InMemoryFlagStore } from '../store';
 import { TESTING_FLAGS, type TestingFlagValue, TestingFlags } from './testing-flags';
 
 /** Options of `FlagsTestingModule.forRoot()`. @publicApi */
 export interface FlagsTestingOptions extends Pick<
   FlagsModuleOptions,
-  | 'requestContext'
-  | 'contextHeaders'
-  | 'onEvaluation'
-  | 'emitEvaluationEvents'
-  | 'evaluationSampleRate'
+  'context' | 'events' | 'openFeature'
 > {
   /**
    * The flags to serve: values, or full flagd definitions.
@@ -62,31 +50,14 @@ export class FlagsTestingModule {
           provide: RESOLVED_FLAGS_OPTIONS,
           useValue: resolveFlagsModuleOptions({ ...context, usage: false, metrics: false }),
         },
+        ...CORE_PROVIDERS,
         { provide: TESTING_FLAGS, useValue: flags },
-        FlagState,
         TestingFlags,
         { provide: FlagStore, useValue: new InMemoryFlagStore() },
-        FlagContextStorage,
-        RequestContextResolver,
-        FlagService,
-        UsageCounter,
-        EvaluationEvents,
-        EvaluationObserver,
-        FlagsHealthIndicator,
-        FeatureFlagGuard,
-        FlagValuePipe,
         { provide: APP_GUARD, useExisting: FeatureFlagGuard },
         { provide: APP_INTERCEPTOR, useClass: FlagContextInterceptor },
       ],
-      exports: [
-        FlagService,
-        TestingFlags,
-        FlagStore,
-        FlagsHealthIndicator,
-        RequestContextResolver,
-        FeatureFlagGuard,
-        FlagValuePipe,
-      ],
+      exports: [...CORE_EXPORTS, TestingFlags, FlagStore],
     };
   }
 }

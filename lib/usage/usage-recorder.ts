@@ -5,9 +5,8 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { RESOLVED_FLAGS_OPTIONS } from '../core/flags.constants';
-import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
-import { FlagStore, type UsageCount } from '../ports/flag-store';
+import { type UsageCount, UsageStore } from '../ports/usage-store';
+import { type ResolvedUsageOptions, USAGE_OPTIONS } from './usage-options';
 import { DAY_MS, utcDay } from '../staleness/utc-days';
 import { InvalidChangeError } from '../ports/invalid-change.error';
 import { DailyTask } from '../core/daily-task';
@@ -15,10 +14,10 @@ import { withTimeout } from '../core/with-timeout';
 import { type PendingUsage, UsageCounter } from '../core/usage-counter';
 
 /**
- * Adds this instance's evaluation counts to the store every `usageFlushMs`, and once more when
- * the application shuts down. Counts that could not be stored stay in memory and go with the
+ * Adds this instance's evaluation counts to the usage store every `usage.flushMs`, and once more
+ * when the application shuts down. Counts that could not be stored stay in memory and go with the
  * next flush, so an outage delays them without losing them. Each instance also deletes the days
- * past `usageRetentionDays`, once a day.
+ * past `usage.retentionDays`, once a day. Does nothing with `usage: false`.
  * @internal
  */
 @Injectable()
@@ -31,14 +30,19 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
   // A failure is tried again at the next flush: old days only wait a little longer to go.
   private readonly usagePurge = new DailyTask((now) => this.forgetOldDays(now));
 
+  private readonly options: Exclude<ResolvedUsageOptions, false> | undefined;
+
   constructor(
-    @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
-    private readonly store: FlagStore,
+    @Inject(USAGE_OPTIONS) options: ResolvedUsageOptions,
+    // Present whenever usage is on: the module refuses to start otherwise.
+    @Inject(UsageStore) private readonly store: UsageStore,
     private readonly counter: UsageCounter,
-  ) {}
+  ) {
+    this.options = options === false ? undefined : options;
+  }
 
   onApplicationBootstrap(): void {
-    if (this.options.usage) this.schedule();
+    if (this.options !== undefined) this.schedule(this.options);
   }
 
   /**
@@ -50,17 +54,18 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.timer);
-    if (!this.options.usage) return;
+    const options = this.options;
+    if (options === undefined) return;
     const last = (async () => {
       await this.running;
       await this.flush();
     })();
     try {
-      await withTimeout(last, this.options.loadTimeoutMs, 'the last usage flush');
+      await withTimeout(last, options.stopTimeoutMs, 'the last usage flush');
     } catch (error) {
       this.logger.warn(
         `The last usage flush did not finish (${(error as Error).message}): usage reports ` +
-          `may miss up to ${this.options.usageFlushMs} ms of this instance's evaluations. ` +
+          `may miss up to ${options.flushMs} ms of this instance's evaluations. ` +
           'Nothing else is affected.',
       );
     }
@@ -76,12 +81,12 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
     return this.running;
   }
 
-  private schedule(): void {
+  private schedule(options: Exclude<ResolvedUsageOptions, false>): void {
     this.timer = setTimeout(() => {
       void this.flush().finally(() => {
-        if (!this.stopped) this.schedule();
+        if (!this.stopped) this.schedule(options);
       });
-    }, this.options.usageFlushMs);
+    }, options.flushMs);
     // Counting must not keep a process alive that is otherwise done.
     this.timer.unref();
   }
@@ -104,7 +109,8 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async forgetOldDays(now: Date): Promise<void> {
-    const oldest = new Date(now.getTime() - this.options.usageRetentionDays * DAY_MS);
+    const retentionDays = this.options?.retentionDays ?? 0;
+    const oldest = new Date(now.getTime() - retentionDays * DAY_MS);
     await this.store.forgetUsage(utcDay(oldest));
   }
 
@@ -122,7 +128,7 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
     this.failing = true;
     this.logger.warn(
       `Usage counts could not be stored (${(error as Error).message}); they are kept in memory ` +
-        `and retried every ${this.options.usageFlushMs} ms. If the usage table is missing, run ` +
+        `and retried every ${this.options?.flushMs} ms. If the usage table is missing, run ` +
         'the migrations in FLAG_MIGRATIONS.',
     );
   }

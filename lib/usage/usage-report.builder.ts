@@ -1,7 +1,8 @@
 import type { FlagUsage, UsageReport } from '../staleness';
 import { emptyFlagUsage } from '../staleness/stale-flags';
 import { windowStart } from '../staleness/utc-days';
-import type { StoredFlagSet, UsageCount } from '../ports/flag-store';
+import type { StoredFlagSet } from '../ports/flag-store';
+import type { UsageCount } from '../ports/usage-store';
 
 /** The inputs of one usage report, read from the store and this instance. @internal */
 export interface UsageReportInputs {

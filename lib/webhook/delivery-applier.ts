@@ -4,7 +4,7 @@ import { parseFlagSet } from '../evaluation';
 import { pointer } from '../evaluation/validation-error';
 import { NonFiniteNumberError } from '../core/canonical-json';
 import {
-  type ApplyOutcome,
+  type ChangeDecision,
   type FlagSetChange,
   FlagStore,
   type StoredDefinition,
@@ -12,7 +12,7 @@ import {
 } from '../ports/flag-store';
 import { InvalidChangeError } from '../ports/invalid-change.error';
 import type { Delivery } from './delivery';
-import type { DeliveryOutcome } from './delivery-outcome';
+import type { DeliveryDecision } from './delivery-decision';
 import type { FlagSetDocument } from '../core/flag-set-document';
 import { planChange } from '../core/plan-change';
 
@@ -114,7 +114,7 @@ export class DeliveryApplier {
     delivery: Delivery,
     sender: DeliverySender,
     at = new Date(),
-  ): Promise<DeliveryOutcome> {
+  ): Promise<DeliveryDecision> {
     // A snapshot that lost a race with another writer is planned again on the newer state.
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.attempt(delivery, sender, at);
@@ -127,7 +127,7 @@ export class DeliveryApplier {
     delivery: Delivery,
     sender: DeliverySender,
     at: Date,
-  ): Promise<DeliveryOutcome> {
+  ): Promise<DeliveryDecision> {
     const current = await this.store.load();
     if (delivery.revision <= current.revision) {
       return { status: 'unchanged', revision: current.revision };
@@ -145,7 +145,7 @@ export class DeliveryApplier {
     const parsed = parseFlagSet(document);
     if (!parsed.ok) return { status: 'invalid', details: parsed.errors };
     let change: FlagSetChange;
-    let outcome: ApplyOutcome;
+    let outcome: ChangeDecision;
     try {
       change = planChange(current, document, delivery.revision, {
         ...(sender.sub === undefined ? {} : { actor: sender.sub }),

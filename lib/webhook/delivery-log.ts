@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
-import { ActivityCounters, type DeliveryOutcomeKind } from '../core/activity-counters';
+import { ActivityCounters, type DeliveryOutcome } from '../core/activity-counters';
 import type { SignedExchange } from './signed-exchange';
 
 /** Changed keys and problem paths a log entry lists at most (with the full count beside). */
@@ -98,7 +98,7 @@ export class DeliveryLog {
   }
 
   private end(
-    outcome: DeliveryOutcomeKind,
+    outcome: DeliveryOutcome,
     reason: string,
     level: 'warn' | 'error',
     fields: Fields,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { FlagStore } from '../ports/flag-store';
-import { isConnectionFailure } from '../store/sql/driver-errors';
+import { DeliveryLedger } from '../ports/delivery-ledger';
+import { StoreUnreachableError } from '../ports/store-unreachable.error';
 import type { SignedExchange } from './signed-exchange';
 import type { VerifiedToken } from './verify-token';
 import { invalidToken, storeUnavailable } from './webhook-answers';
@@ -13,7 +13,7 @@ import { invalidToken, storeUnavailable } from './webhook-answers';
  */
 @Injectable()
 export class ReplayMemory {
-  constructor(private readonly store: FlagStore) {}
+  constructor(private readonly ledger: DeliveryLedger) {}
 
   /**
    * Records the token's `jti`, refusing it (401 `replayed`) when it was recorded before. When
@@ -24,12 +24,12 @@ export class ReplayMemory {
   async remember(token: VerifiedToken, exchange: SignedExchange, changesNothing: boolean) {
     let first: boolean;
     try {
-      first = await this.store.rememberDelivery({
+      first = await this.ledger.rememberDelivery({
         id: token.jti,
         expiresAt: new Date(token.acceptedUntil * 1000),
       });
     } catch (error) {
-      if (changesNothing && isConnectionFailure(error)) return;
+      if (changesNothing && error instanceof StoreUnreachableError) return;
       exchange.cause = error;
       throw storeUnavailable();
     }

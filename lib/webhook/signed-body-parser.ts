@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { RESOLVED_FLAGS_OPTIONS } from '../core/flags.constants';
-import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
 import { SIGNED_MEDIA_TYPE } from './webhook.constants';
+import { WEBHOOK_RULES, type WebhookRules } from './webhook-rules';
 
 /** The part of Fastify's instance used here. */
 interface FastifyParsers {
@@ -24,12 +23,12 @@ interface FastifyParsers {
 export class SignedBodyParser implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
+    @Inject(WEBHOOK_RULES) private readonly rules: WebhookRules | null,
   ) {}
 
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter;
-    if (this.options.webhook === undefined || adapter?.getType() !== 'fastify') return;
+    if (this.rules === null || adapter?.getType() !== 'fastify') return;
     const fastify = adapter.getInstance<FastifyParsers>();
     if (fastify.hasContentTypeParser(SIGNED_MEDIA_TYPE)) return;
     fastify.addContentTypeParser(SIGNED_MEDIA_TYPE, (_request, _payload, done) => done(null));

@@ -8,8 +8,6 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
-import { RESOLVED_FLAGS_OPTIONS } from '../core/flags.constants';
-import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
 import { BodyReadError, readBody } from './read-body';
 import { ReplayMemory } from './replay-memory';
 import { exchangeOf, incomingMessageOf } from './signed-exchange';
@@ -25,7 +23,7 @@ import {
   unsupportedMediaType,
 } from './webhook-answers';
 import { SIGNED_MEDIA_TYPE } from './webhook.constants';
-import type { WebhookRules } from './webhook-rules';
+import { WEBHOOK_RULES, type WebhookRules } from './webhook-rules';
 
 const RECORDS_ITS_TOKEN = 'nestjs-hybrid-flags:records-its-token';
 
@@ -65,7 +63,7 @@ function encoded(request: IncomingMessage): boolean {
 @Injectable()
 export class SignedRequestGuard implements CanActivate {
   constructor(
-    @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
+    @Inject(WEBHOOK_RULES) private readonly rules: WebhookRules | null,
     private readonly reflector: Reflector,
     private readonly replays: ReplayMemory,
   ) {}
@@ -74,8 +72,8 @@ export class SignedRequestGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<object>();
     const exchange = exchangeOf(request);
     exchange.endpoint = context.getHandler().name;
-    const rules = this.options.webhook;
-    if (rules === undefined) throw new NotFoundException();
+    const rules = this.rules;
+    if (rules === null) throw new NotFoundException();
     const message = incomingMessageOf(request);
     const token = this.verify(message, rules);
     exchange.token = token;

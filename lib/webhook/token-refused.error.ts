@@ -1,6 +1,6 @@
 /**
  * Why a signed request was refused: the `reason` of a 401 answer (see docs/protocol.md).
- * @publicApi
+ * @internal
  */
 export type TokenRefusal =
   | 'missing_token'
@@ -19,7 +19,7 @@ export type TokenRefusal =
   | 'body_mismatch'
   | 'replayed';
 
-/** A request's token failed a check; nothing was changed. @publicApi */
+/** A request's token failed a check; nothing was changed. @internal */
 export class TokenRefusedError extends Error {
   constructor(readonly reason: TokenRefusal) {
     super(`The request's token was refused: ${reason}.`);

@@ -13,7 +13,7 @@ export interface TokenRules {
   clockSkewSeconds: number;
 }
 
-/** The claims of an accepted token. @publicApi */
+/** The claims of an accepted token. @internal */
 export interface VerifiedToken {
   jti: string;
   /** Who made the change, when the control plane says. */

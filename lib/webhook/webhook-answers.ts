@@ -72,6 +72,18 @@ export function requestTimeout(ms: number): HttpException {
   );
 }
 
+/** The store keeps no usage (a custom store without a usage store). @internal */
+export function usageNotAvailable(): HttpException {
+  return new HttpException(
+    {
+      error: 'usage_not_available',
+      message:
+        "This application's store keeps no usage: give FlagsModule a UsageStore (usage.store) to report it.",
+    },
+    HttpStatus.NOT_FOUND,
+  );
+}
+
 /** @internal */
 export function storeUnavailable(): HttpException {
   return new HttpException(

@@ -27,7 +27,7 @@ export interface WebhookKey {
   key: KeyObject;
 }
 
-/** A key that cannot be used; the message says how to fix it. @publicApi */
+/** A key that cannot be used; the message says how to fix it. @internal */
 export class WebhookKeyError extends Error {
   constructor(message: string) {
     super(`Webhook key: ${message}`);

@@ -1,3 +1,4 @@
+import type { DeliveryLedger } from '../ports/delivery-ledger';
 import type { WebhookKeyOptions } from './webhook-key';
 
 /**
@@ -31,4 +32,10 @@ export interface WebhookOptions {
    * (`server.headersTimeout`) or a reverse proxy's: see the README. @default 10000
    */
   bodyTimeoutMs?: number;
+  /**
+   * Where the ids of signed requests are remembered until their tokens expire, when the module's
+   * store remembers none (a custom `FlagStore` that does not implement `DeliveryLedger`).
+   * @default the module's store
+   */
+  ledger?: DeliveryLedger;
 }

@@ -1,19 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { FlagState } from '../core/flag-state';
 import { evaluateFlag } from '../evaluation';
-import { RESOLVED_FLAGS_OPTIONS } from '../core/flags.constants';
-import type { ResolvedFlagsModuleOptions } from '../flags-module-options';
 import { DEFAULT_USAGE_DAYS } from '../staleness/usage-report.types';
-import { windowStart } from '../staleness/utc-days';
 import { FlagStore, type StoredDefinition } from '../ports/flag-store';
-import { buildUsageReport } from '../usage/usage-report.builder';
-import { UsageCounter } from '../core/usage-counter';
 import { EvaluateRequestDto } from './dto/evaluate-request.dto';
 import { AuditQueryDto, UsageQueryDto, numericQuery } from './dto/read-queries.dto';
 import { validateDto } from './dto/validate-dto';
 import type { SignedExchange } from './signed-exchange';
 import { parseStrictJson } from './strict-json';
-import { invalidRequest, storeUnavailable } from './webhook-answers';
+import { UsageReports } from '../usage';
+import { invalidRequest, storeUnavailable, usageNotAvailable } from './webhook-answers';
 
 type Query = Record<string, unknown> | undefined;
 
@@ -32,10 +28,9 @@ const queryOptions = {
 @Injectable()
 export class WebhookReads {
   constructor(
-    @Inject(RESOLVED_FLAGS_OPTIONS) private readonly options: ResolvedFlagsModuleOptions,
     private readonly store: FlagStore,
     private readonly flagState: FlagState,
-    private readonly counter: UsageCounter,
+    private readonly usageReports: UsageReports,
   ) {}
 
   async state() {
@@ -104,25 +99,9 @@ export class WebhookReads {
   async usage(exchange: SignedExchange, query: Query) {
     const read = validateDto(UsageQueryDto, numericQuery(query, ['days']), queryOptions);
     if (!read.ok) throw invalidRequest(read.errors);
+    if (!this.usageReports.available) throw usageNotAvailable();
     const { days = DEFAULT_USAGE_DAYS } = read.value;
-    const now = new Date();
-    const [stored, counts, lastEvaluations] = await this.fromStore(exchange, () =>
-      Promise.all([
-        this.store.load(),
-        this.store.usage(windowStart(now, days)),
-        this.store.lastEvaluations(),
-      ]),
-    );
-    return buildUsageReport({
-      stored,
-      counts,
-      lastEvaluations,
-      // Without usage, counts (kept for metrics) are never stored: none is pending.
-      unflushed: this.options.usage ? this.counter.unflushed() : new Map(),
-      now,
-      days,
-      flushIntervalMs: this.options.usageFlushMs,
-    });
+    return this.fromStore(exchange, () => this.usageReports.report(days));
   }
 
   private async fromStore<T>(exchange: SignedExchange, read: () => Promise<T>): Promise<T> {

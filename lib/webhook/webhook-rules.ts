@@ -1,16 +1,37 @@
 import { FlagsConfigurationError } from '../core/flags-configuration.error';
+import { knownKeys, optionGroup } from '../core/option-checks';
+import type { DeliveryLedger } from '../ports/delivery-ledger';
 import type { TokenRules } from './verify-token';
 import { WebhookKeyError, toWebhookKey } from './webhook-key';
 import type { WebhookOptions } from './webhook-options';
+
+/** The `webhook` group of the resolved options, or null without the option. @internal */
+export const WEBHOOK_RULES = 'FLAGS:WEBHOOK_RULES';
 
 /** The webhook options after defaults and checks. @internal */
 export interface WebhookRules extends TokenRules {
   maxDeliveryBytes: number;
   bodyTimeoutMs: number;
+  ledger?: DeliveryLedger;
 }
 
 /** @internal */
 export function resolveWebhookRules(options: WebhookOptions): WebhookRules {
+  optionGroup('webhook', options, "{ audience: 'shop-api', keys: [...] }");
+  knownKeys('webhook', options, [
+    'keys',
+    'audience',
+    'issuer',
+    'maxTokenAgeSeconds',
+    'maxDeliveryBytes',
+    'bodyTimeoutMs',
+    'ledger',
+  ]);
+  if (options.ledger !== undefined && typeof options.ledger?.rememberDelivery !== 'function') {
+    throw new FlagsConfigurationError(
+      'webhook.ledger must be a DeliveryLedger (rememberDelivery).',
+    );
+  }
   if (typeof options.audience !== 'string' || options.audience === '') {
     throw new FlagsConfigurationError(
       'webhook.audience must name this application, e.g. "shop-api".',
@@ -54,5 +75,6 @@ export function resolveWebhookRules(options: WebhookOptions): WebhookRules {
     clockSkewSeconds: 30,
     maxDeliveryBytes,
     bodyTimeoutMs,
+    ...(options.ledger === undefined ? {} : { ledger: options.ledger }),
   };
 }

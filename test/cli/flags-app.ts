@@ -82,7 +82,7 @@ export async function startFlagsApp(
     imports: [
       FlagsModule.forRoot({
         store,
-        loadTimeoutMs: 200,
+        sync: { loadTimeoutMs: 200 },
         webhook: { audience: AUDIENCE, keys: [{ kid: KID, publicKey: plane.publicPem }] },
       }),
     ],

@@ -1,7 +1,8 @@
 import { Controller, NotFoundException } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { Test } from '@nestjs/testing';
-import { FeatureFlag, FeatureFlagGuard, FlagsTestingModule } from '../../lib';
+import { FeatureFlag, FeatureFlagGuard } from '../../lib';
+import { FlagsTestingModule } from '../../lib/testing';
 
 @Controller()
 class Handlers {

@@ -183,7 +183,7 @@ async function start(
       FlagsModule.forRoot({
         store: new InMemoryFlagStore(),
         seed: FLAGS,
-        contextHeaders: { 'X-Plan': 'plan' },
+        context: { headers: { 'X-Plan': 'plan' } },
         ...options,
       }),
     ],
@@ -309,9 +309,11 @@ export function describeFeatureFlags(factory: AppFactory): void {
     describe('with a requestContext option', () => {
       beforeAll(async () => {
         app = await start(factory, {
-          requestContext: (req: { headers: Record<string, string> }) => ({
-            targetingKey: req.headers['x-account'],
-          }),
+          context: {
+            fromRequest: (req: { headers: Record<string, string> }) => ({
+              targetingKey: req.headers['x-account'],
+            }),
+          },
         });
       });
       afterAll(() => app.close());

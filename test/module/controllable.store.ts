@@ -1,17 +1,20 @@
 import {
-  type ApplyOutcome,
+  type ChangeDecision,
   type ChangeRecord,
+  type DeliveryLedger,
   type DeliveryRecord,
   type FlagSetChange,
   FlagStore,
   InMemoryFlagStore,
+  StoreUnreachableError,
   type StoreState,
   type StoredFlagSet,
   type UsageCount,
+  type UsageStore,
 } from '../../lib';
 
 /** An in-memory store whose reads can be made to fail or hang, to play a database outage. */
-export class ControllableStore extends FlagStore {
+export class ControllableStore extends FlagStore implements DeliveryLedger, UsageStore {
   readonly inner = new InMemoryFlagStore();
   /**
    * `down`: connections refused; `hang`: no answer; `refusing`: the database answers but refuses
@@ -22,11 +25,11 @@ export class ControllableStore extends FlagStore {
 
   private gate<T>(work: () => Promise<T>): Promise<T> {
     if (this.mode === 'down') {
-      // As Node reports a refused connection: drivers pass it on with its code.
+      // As the TypeORM store reports a refused connection.
       const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
         code: 'ECONNREFUSED',
       });
-      return Promise.reject(refused);
+      return Promise.reject(new StoreUnreachableError(refused));
     }
     if (this.mode === 'hang') return new Promise<T>(() => undefined);
     if (this.mode === 'refusing') {
@@ -47,7 +50,7 @@ export class ControllableStore extends FlagStore {
     return this.gate(() => this.inner.load());
   }
 
-  apply(change: FlagSetChange): Promise<ApplyOutcome> {
+  apply(change: FlagSetChange): Promise<ChangeDecision> {
     return this.gate(() => this.inner.apply(change));
   }
 

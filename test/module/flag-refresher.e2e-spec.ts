@@ -85,7 +85,7 @@ describe('every instance follows the store', () => {
   it('serves a change written by another instance within the poll interval, from the change log', async () => {
     const store = new ControllableStore();
     await writeFlagSet(store.inner, STORE_FLAGS);
-    const flags = await instance({ store, pollIntervalMs: 20 });
+    const flags = await instance({ store, sync: { pollIntervalMs: 20 } });
     expect(flags.getString('theme', 'x')).toBe('dark');
     const loads = store.loads;
 
@@ -115,7 +115,7 @@ describe('every instance follows the store', () => {
       $evaluators: { staff: { ends_with: [{ var: 'email' }, domain] } },
     });
     await writeFlagSet(store.inner, gated('@a.com'));
-    const flags = await instance({ store, pollIntervalMs: 20 });
+    const flags = await instance({ store, sync: { pollIntervalMs: 20 } });
     expect(flags.isEnabled('beta', { email: 'x@a.com' })).toBe(true);
     const loads = store.loads;
 
@@ -131,7 +131,7 @@ describe('every instance follows the store', () => {
     await writeFlagSet(store.inner, STORE_FLAGS);
     const logger = new RecordingLogger();
     const flags = await instance(
-      { store, pollIntervalMs: 10, retryIntervalMs: 10, loadTimeoutMs: 100 },
+      { store, sync: { pollIntervalMs: 10, retryIntervalMs: 10, loadTimeoutMs: 100 } },
       logger,
     );
     await until(() => flags.status().lastCheckedAt !== null);
@@ -175,7 +175,7 @@ describe('every instance follows the store', () => {
     await writeFlagSet(store.inner, STORE_FLAGS);
     await writeFlagSet(store.inner, { flags: { ...STORE_FLAGS.flags, theme: theme('light') } });
     const logger = new RecordingLogger();
-    const flags = await instance({ store, pollIntervalMs: 10 }, logger);
+    const flags = await instance({ store, sync: { pollIntervalMs: 10 } }, logger);
     expect(flags.revision).toBe(2);
 
     // A store restored from an older backup.
@@ -197,8 +197,11 @@ describe('every instance follows the store', () => {
     fakeCalendar(NOON);
     const store = new ControllableStore();
     await writeFlagSet(store.inner, STORE_FLAGS);
-    const options = { store, pollIntervalMs: 10, retryIntervalMs: 10, loadTimeoutMs: 100 };
-    const flags = await instance({ ...options, changeLogRetentionDays: 30 });
+    const options = {
+      store,
+      sync: { pollIntervalMs: 10, retryIntervalMs: 10, loadTimeoutMs: 100 },
+    };
+    const flags = await instance({ ...options, sync: { changeLogRetentionDays: 30 } });
     store.mode = 'down';
     await until(() => flags.status().storeReachable === false);
     const loads = store.loads;
@@ -231,8 +234,11 @@ describe('every instance follows the store', () => {
     fakeCalendar(NOON);
     const store = new ControllableStore();
     await writeFlagSet(store.inner, STORE_FLAGS);
-    const options = { store, pollIntervalMs: 10, retryIntervalMs: 10, loadTimeoutMs: 100 };
-    const flags = await instance({ ...options, changeLogRetentionDays: 30 });
+    const options = {
+      store,
+      sync: { pollIntervalMs: 10, retryIntervalMs: 10, loadTimeoutMs: 100 },
+    };
+    const flags = await instance({ ...options, sync: { changeLogRetentionDays: 30 } });
     const loads = store.loads;
 
     // Sixty quiet days: every poll finds the store at the revision served.
@@ -262,7 +268,7 @@ describe('every instance follows the store', () => {
     fakeCalendar(NOON);
     const store = new PurgeCountingStore();
     await writeFlagSet(store, STORE_FLAGS);
-    const flags = await instance({ store, pollIntervalMs: 10 });
+    const flags = await instance({ store, sync: { pollIntervalMs: 10 } });
     await until(() => store.cutoffs.length === 1);
     // 400 days by default, back from the refresh that ran it.
     const [cutoff] = store.cutoffs;
@@ -292,7 +298,7 @@ describe('every instance follows the store', () => {
     const store = new PurgeRefusingStore();
     await writeFlagSet(store, STORE_FLAGS);
     const logger = new RecordingLogger();
-    const flags = await instance({ store, pollIntervalMs: 10 }, logger);
+    const flags = await instance({ store, sync: { pollIntervalMs: 10 } }, logger);
     await until(() => store.attempts === 1);
     await sleep(100);
     expect(store.attempts).toBe(1);
@@ -323,7 +329,7 @@ describe('every instance follows the store', () => {
     }
     const store = new AnnouncingStore();
     await writeFlagSet(store, STORE_FLAGS);
-    const flags = await instance({ store, pollIntervalMs: 60_000 });
+    const flags = await instance({ store, sync: { pollIntervalMs: 60_000 } });
     await writeFlagSet(store, { flags: { ...STORE_FLAGS.flags, theme: theme('light') } });
     await sleep(50);
     expect(flags.getString('theme', 'x')).toBe('dark');

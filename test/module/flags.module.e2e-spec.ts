@@ -1,12 +1,15 @@
 import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
+  DeliveryLedger,
+  type FlagSetChange,
   FlagService,
   FlagsConfigurationError,
   FlagsModule,
   type FlagsModuleOptions,
   FlagStore,
   InMemoryFlagStore,
+  UsageStore,
 } from '../../lib';
 import { ControllableStore } from './controllable.store';
 import { BOOTSTRAP_FLAGS, STORE_FLAGS } from './flags-fixtures';
@@ -65,8 +68,7 @@ describe('FlagsModule', () => {
     const { app, flags } = await start({
       store,
       bootstrap: BOOTSTRAP_FLAGS,
-      loadTimeoutMs: 100,
-      retryIntervalMs: 20,
+      sync: { loadTimeoutMs: 100, retryIntervalMs: 20 },
     });
     expect(flags.status()).toMatchObject({
       source: 'bootstrap',
@@ -85,7 +87,11 @@ describe('FlagsModule', () => {
     const store = await seededStore();
     store.mode = 'hang';
     const started = Date.now();
-    const { app, flags } = await start({ store, bootstrap: BOOTSTRAP_FLAGS, loadTimeoutMs: 200 });
+    const { app, flags } = await start({
+      store,
+      bootstrap: BOOTSTRAP_FLAGS,
+      sync: { loadTimeoutMs: 200 },
+    });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(flags.status().source).toBe('bootstrap');
     expect(flags.isEnabled('new-checkout')).toBe(true);
@@ -95,7 +101,10 @@ describe('FlagsModule', () => {
   it('serves code defaults without a bootstrap file while the store is down', async () => {
     const store = await seededStore();
     store.mode = 'down';
-    const { app, flags } = await start({ store, loadTimeoutMs: 50, retryIntervalMs: 10_000 });
+    const { app, flags } = await start({
+      store,
+      sync: { loadTimeoutMs: 50, retryIntervalMs: 10_000 },
+    });
     expect(flags.status().source).toBe('none');
     expect(flags.getString('theme', 'fallback')).toBe('fallback');
     expect(flags.evaluate('theme')).toMatchObject({ value: null, errorCode: 'FLAG_NOT_FOUND' });
@@ -145,19 +154,34 @@ describe('FlagsModule', () => {
   });
 
   it.each([
-    [{ loadTimeoutMs: 0 }, /loadTimeoutMs must be a whole number/],
+    [{ sync: { loadTimeoutMs: 0 } }, /sync\.loadTimeoutMs must be a whole number/],
     [
-      { changeLogRetentionDays: 1 },
-      /: changeLogRetentionDays must be a whole number of days from 2, got 1\.$/,
+      { sync: { changeLogRetentionDays: 1 } },
+      /: sync\.changeLogRetentionDays must be a whole number of days from 2, got 1\.$/,
     ],
-    [{ changeLogRetentionDays: 30.5 }, /changeLogRetentionDays must be a whole number of days/],
+    // The flat options of 0.1 say where they went.
+    [{ pollIntervalMs: 100 } as never, /pollIntervalMs is now sync\.pollIntervalMs/],
+    [{ requestContext: () => ({}) } as never, /requestContext is now context\.fromRequest/],
+    [{ usageFlushMs: 100 } as never, /usageFlushMs is now usage\.flushMs/],
+    [
+      { sync: { pollInterval: 100 } } as never,
+      /unknown option sync\.pollInterval; the options are/,
+    ],
+    [{ flags: {} } as never, /unknown option flags; the options are store, bootstrap, seed/],
+    [{ usage: 'yes' } as never, /usage is an object of options/],
+    [{ events: { sampleRate: 2 } }, /events\.sampleRate is a share from 0 to 1/],
+    [{ context: { headers: { 'x-plan': 1 } } } as never, /context\.headers maps header names/],
+    [
+      { sync: { changeLogRetentionDays: 30.5 } },
+      /changeLogRetentionDays must be a whole number of days/,
+    ],
     [{ bootstrap: { nope: 1 } as never }, /bootstrap must be a file path or a flag set document/],
     [{ bootstrap: '/no/such/flags.json' }, /cannot read the bootstrap file .* fix the path/],
     [
       { seed: { flags: { f: { state: 'ON', variants: { a: 1 } } } } },
       /seed flags are invalid:\n.*\/flags\/f\/state/,
     ],
-  ])('refuses wrong options at startup: %j', async (options, message) => {
+  ])('refuses wrong options at startup: %p', async (options, message) => {
     const moduleRef = Test.createTestingModule({
       imports: [FlagsModule.forRoot({ store: new InMemoryFlagStore(), ...options })],
     });
@@ -166,5 +190,49 @@ describe('FlagsModule', () => {
       .then((compiled) => compiled.createNestApplication({ logger: false }).init());
     await expect(failure).rejects.toThrow(FlagsConfigurationError);
     await expect(failure).rejects.toThrow(message);
+  });
+
+  describe('with a store that is only a FlagStore', () => {
+    /** A store keeping flags only: no delivery ids, no usage. */
+    class FlagsOnly extends FlagStore {
+      private readonly inner = new InMemoryFlagStore();
+      state = () => this.inner.state();
+      load = () => this.inner.load();
+      apply = (change: FlagSetChange) => this.inner.apply(change);
+      changes = (afterId: number, limit: number) => this.inner.changes(afterId, limit);
+      changesSince = (revision: number, limit: number) => this.inner.changesSince(revision, limit);
+      forgetChanges = (before: Date) => this.inner.forgetChanges(before);
+    }
+    const start = async (options: FlagsModuleOptions) => {
+      const moduleRef = await Test.createTestingModule({
+        imports: [FlagsModule.forRoot({ store: new FlagsOnly(), metrics: false, ...options })],
+      }).compile();
+      return moduleRef.createNestApplication({ logger: false }).init();
+    };
+    const webhook = {
+      audience: 'shop',
+      keys: [{ secret: 'a-shared-secret-of-at-least-32-bytes!' }],
+    };
+
+    it('serves flags without a ledger or a usage store when neither feature is on', async () => {
+      const app = await start({ usage: false, seed: BOOTSTRAP_FLAGS });
+      expect(app.get(FlagService).getString('theme', 'x')).toBe('light');
+      await app.close();
+    });
+
+    it('asks for what the features it enables need, saying where to give it', async () => {
+      await expect(start({})).rejects.toThrow(/no UsageStore.*usage\.store, or set usage: false/);
+      await expect(start({ usage: false, webhook })).rejects.toThrow(
+        /no DeliveryLedger.*webhook\.ledger/,
+      );
+    });
+
+    it('takes a ledger and a usage store of their own', async () => {
+      const other = new InMemoryFlagStore();
+      const app = await start({ usage: { store: other }, webhook: { ...webhook, ledger: other } });
+      expect(app.get(UsageStore)).toBe(other);
+      expect(app.get(DeliveryLedger)).toBe(other);
+      await app.close();
+    });
   });
 });

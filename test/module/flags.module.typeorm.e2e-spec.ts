@@ -36,8 +36,7 @@ describe('FlagsModule on a TypeORM DataSource (SQLite)', () => {
         TypeOrmModule.forRoot(sqliteTypeOrm(dir)),
         FlagsModule.forRoot({
           bootstrap: BOOTSTRAP_FLAGS,
-          loadTimeoutMs: 100,
-          retryIntervalMs: 20,
+          sync: { loadTimeoutMs: 100, retryIntervalMs: 20 },
         }),
       ],
     }).compile();

@@ -42,7 +42,12 @@ describe('HybridFlagsProvider, through the OpenFeature server SDK', () => {
     const store = new InMemoryFlagStore();
     await write(store, OPENFEATURE_FLAGS);
     const provider = new HybridFlagsProvider();
-    const app = await start({ store, pollIntervalMs: 20, ...options, openFeature: provider });
+    const app = await start({
+      store,
+      sync: { pollIntervalMs: 20 },
+      ...options,
+      openFeature: provider,
+    });
     await OpenFeature.setProviderAndWait(provider);
     return { store, provider, app, client: OpenFeature.getClient() };
   }
@@ -88,7 +93,9 @@ describe('HybridFlagsProvider, through the OpenFeature server SDK', () => {
 
     it('counts its evaluations in usage and passes them to onEvaluation', async () => {
       const events: FlagEvaluationEvent[] = [];
-      const { client, app } = await served({ onEvaluation: (event) => events.push(event) });
+      const { client, app } = await served({
+        events: { onEvaluation: (event) => events.push(event) },
+      });
       await client.getBooleanValue('new-checkout', false, {
         targetingKey: 'user-1',
         plan: 'premium',
@@ -277,8 +284,7 @@ describe('HybridFlagsProvider, through the OpenFeature server SDK', () => {
         store,
         openFeature: provider,
         bootstrap: BOOTSTRAP_FLAGS,
-        loadTimeoutMs: 100,
-        retryIntervalMs: 10,
+        sync: { loadTimeoutMs: 100, retryIntervalMs: 10 },
       });
       await until(() => client.providerStatus === ProviderStatus.READY);
       expect(Date.now() - startedAt).toBeLessThan(1000);

@@ -105,7 +105,11 @@ describe('@openfeature/nestjs-sdk on FlagsModule, through HybridFlagsProvider', 
 
     @Module({
       imports: [
-        FlagsModule.forRoot({ store, pollIntervalMs: 20, openFeature: provider }),
+        FlagsModule.forRoot({
+          store,
+          sync: { pollIntervalMs: 20 },
+          openFeature: provider,
+        }),
         OpenFeatureModule.forRoot({
           defaultProvider: provider,
           contextFactory: (context) => {

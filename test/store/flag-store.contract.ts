@@ -1,8 +1,13 @@
-import { type ApplyOutcome, type FlagStore, InvalidChangeError } from '../../lib';
+import {
+  type ChangeDecision,
+  type DeliveryLedger,
+  type FlagStore,
+  InvalidChangeError,
+} from '../../lib';
 import { STORE_LIMITS } from '../../lib/ports/store-limits';
 import { AT, change, customerListFlag, flag, largeText, contentsOf } from './flag-store.fixtures';
 
-const statuses = (outcomes: ApplyOutcome[]) => outcomes.map((outcome) => outcome.status).sort();
+const statuses = (outcomes: ChangeDecision[]) => outcomes.map((outcome) => outcome.status).sort();
 
 /**
  * The behaviour every FlagStore must have. `makeStore` returns a store over empty storage, once
@@ -358,11 +363,13 @@ export function describeFlagStoreContract(
     });
 
     it('remembers a delivery id once, shared with the deliveries that changes carry', async () => {
+      // Every store here is its own DeliveryLedger too.
+      const ledger = store as FlagStore & DeliveryLedger;
       const until = new Date(AT.getTime() + 60_000);
-      await expect(store.rememberDelivery({ id: 'read-1', expiresAt: until }, AT)).resolves.toBe(
+      await expect(ledger.rememberDelivery({ id: 'read-1', expiresAt: until }, AT)).resolves.toBe(
         true,
       );
-      await expect(store.rememberDelivery({ id: 'read-1', expiresAt: until }, AT)).resolves.toBe(
+      await expect(ledger.rememberDelivery({ id: 'read-1', expiresAt: until }, AT)).resolves.toBe(
         false,
       );
       await expect(
@@ -373,41 +380,12 @@ export function describeFlagStoreContract(
       await store.apply(
         change(0, { upsertFlags: [flag('a')], delivery: { id: 'jti-1', expiresAt: until } }),
       );
-      await expect(store.rememberDelivery({ id: 'jti-1', expiresAt: until }, AT)).resolves.toBe(
+      await expect(ledger.rememberDelivery({ id: 'jti-1', expiresAt: until }, AT)).resolves.toBe(
         false,
       );
       // Remembering changes no flag, revision or change log.
       expect((await store.state()).revision).toBe(1);
       expect(await store.changes(0, 100)).toHaveLength(1);
-    });
-
-    it('forgets delivery ids once their tokens have expired, and only then', async () => {
-      const soon = new Date(AT.getTime() + 1_000);
-      const later = new Date(AT.getTime() + 120_000);
-      await store.rememberDelivery({ id: 'short', expiresAt: soon }, AT);
-      await store.rememberDelivery({ id: 'long', expiresAt: later }, AT);
-      const afterSoon = new Date(soon.getTime() + 1);
-      await expect(
-        store.rememberDelivery({ id: 'long', expiresAt: later }, afterSoon),
-      ).resolves.toBe(false);
-      await expect(
-        store.rememberDelivery({ id: 'short', expiresAt: later }, afterSoon),
-      ).resolves.toBe(true);
-      // An applied change forgets expired ids too.
-      await store.apply(change(0, { upsertFlags: [flag('a')], at: new Date(later.getTime() + 1) }));
-      await expect(
-        store.rememberDelivery({ id: 'long', expiresAt: later }, new Date(later.getTime() + 2)),
-      ).resolves.toBe(true);
-    });
-
-    it('lets exactly one of 10 concurrent rememberings of one delivery id through', async () => {
-      const until = new Date(AT.getTime() + 60_000);
-      const outcomes = await Promise.all(
-        Array.from({ length: 10 }, () =>
-          store.rememberDelivery({ id: 'same', expiresAt: until }, AT),
-        ),
-      );
-      expect(outcomes.filter(Boolean)).toHaveLength(1);
     });
 
     it('applies nothing of a change that fails part way', async () => {
@@ -438,10 +416,53 @@ export function describeFlagStoreContract(
       await refuse({ checksum: 'f'.repeat(65) });
       await refuse({ actor: 'x'.repeat(256) });
       await refuse({ at: new Date(Number.NaN) });
-      await expect(
-        store.rememberDelivery({ id: 'x'.repeat(256), expiresAt: AT }, AT),
-      ).rejects.toThrow(RangeError);
       await expect(store.state()).resolves.toEqual({ revision: 0, checksum: '', updatedAt: null });
+    });
+    it('tells when each definition last changed, moved only by a change to its text', async () => {
+      const t1 = new Date(Date.UTC(2026, 0, 1, 0, 0, 0, 1));
+      const t2 = new Date(Date.UTC(2026, 0, 2, 0, 0, 0, 2));
+      const t3 = new Date(Date.UTC(2026, 0, 3, 0, 0, 0, 3));
+      await store.apply(
+        change(0, {
+          upsertFlags: [flag('a'), flag('b'), flag('c')],
+          upsertEvaluators: [
+            { key: 'x', definition: '{}' },
+            { key: 'y', definition: '[]' },
+          ],
+          at: t1,
+        }),
+      );
+      await store.apply(
+        change(1, {
+          upsertFlags: [flag('a', 'off'), flag('b')],
+          upsertEvaluators: [
+            { key: 'x', definition: '{}' },
+            { key: 'y', definition: '[1]' },
+          ],
+          metadata: '{"v":2}',
+          at: t2,
+        }),
+      );
+      // Deleted and created again: a new definition.
+      await store.apply(change(2, { deleteFlags: ['c'], at: t3 }));
+      await store.apply(change(3, { upsertFlags: [flag('c')], at: t3 }));
+
+      const loaded = await store.load();
+      const when = (entries: Array<{ key: string; updatedAt?: Date }>) =>
+        entries.map(({ key, updatedAt }) => [key, updatedAt]);
+      expect(when(loaded.flags)).toEqual([
+        ['a', t2],
+        ['b', t1],
+        ['c', t3],
+      ]);
+      expect(when(loaded.evaluators)).toEqual([
+        ['x', t1],
+        ['y', t2],
+      ]);
+      expect(loaded.updatedAt).toEqual(t3);
+      for (const entry of [...loaded.flags, ...loaded.evaluators]) {
+        expect(entry.updatedAt).toBeInstanceOf(Date);
+      }
     });
   });
 }

@@ -1,5 +1,5 @@
-import { type FlagStore, InvalidChangeError, type UsageCount } from '../../lib';
-import { AT, change, flag } from './flag-store.fixtures';
+import { InvalidChangeError, type UsageCount, type UsageStore } from '../../lib';
+import { AT } from './flag-store.fixtures';
 
 /** An instant `minutes` after AT: milliseconds included, so precision loss shows. */
 export const after = (minutes: number) => new Date(AT.getTime() + minutes * 60_000);
@@ -10,15 +10,15 @@ export function counted(flagKey: string, parts: Partial<UsageCount> = {}): Usage
 }
 
 /**
- * The usage counts every FlagStore must keep. `makeStore` returns a store over empty storage,
+ * The usage counts every UsageStore must keep. `makeStore` returns a store over empty storage,
  * once per test.
  */
-export function describeFlagUsageContract(
+export function describeUsageStoreContract(
   name: string,
-  makeStore: () => FlagStore | Promise<FlagStore>,
+  makeStore: () => UsageStore | Promise<UsageStore>,
 ): void {
-  describe(`${name} (FlagStore usage contract)`, () => {
-    let store: FlagStore;
+  describe(`${name} (UsageStore contract)`, () => {
+    let store: UsageStore;
 
     beforeEach(async () => {
       store = await makeStore();
@@ -197,53 +197,6 @@ export function describeFlagUsageContract(
       await expect(store.forgetUsage('yesterday')).rejects.toThrow(
         'forgetUsage(): the day must be a UTC day written YYYY-MM-DD',
       );
-    });
-
-    it('tells when each definition last changed, moved only by a change to its text', async () => {
-      const t1 = new Date(Date.UTC(2026, 0, 1, 0, 0, 0, 1));
-      const t2 = new Date(Date.UTC(2026, 0, 2, 0, 0, 0, 2));
-      const t3 = new Date(Date.UTC(2026, 0, 3, 0, 0, 0, 3));
-      await store.apply(
-        change(0, {
-          upsertFlags: [flag('a'), flag('b'), flag('c')],
-          upsertEvaluators: [
-            { key: 'x', definition: '{}' },
-            { key: 'y', definition: '[]' },
-          ],
-          at: t1,
-        }),
-      );
-      await store.apply(
-        change(1, {
-          upsertFlags: [flag('a', 'off'), flag('b')],
-          upsertEvaluators: [
-            { key: 'x', definition: '{}' },
-            { key: 'y', definition: '[1]' },
-          ],
-          metadata: '{"v":2}',
-          at: t2,
-        }),
-      );
-      // Deleted and created again: a new definition.
-      await store.apply(change(2, { deleteFlags: ['c'], at: t3 }));
-      await store.apply(change(3, { upsertFlags: [flag('c')], at: t3 }));
-
-      const loaded = await store.load();
-      const when = (entries: Array<{ key: string; updatedAt?: Date }>) =>
-        entries.map(({ key, updatedAt }) => [key, updatedAt]);
-      expect(when(loaded.flags)).toEqual([
-        ['a', t2],
-        ['b', t1],
-        ['c', t3],
-      ]);
-      expect(when(loaded.evaluators)).toEqual([
-        ['x', t1],
-        ['y', t2],
-      ]);
-      expect(loaded.updatedAt).toEqual(t3);
-      for (const entry of [...loaded.flags, ...loaded.evaluators]) {
-        expect(entry.updatedAt).toBeInstanceOf(Date);
-      }
     });
   });
 }

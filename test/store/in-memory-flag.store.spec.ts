@@ -1,10 +1,12 @@
 import { InMemoryFlagStore } from '../../lib';
+import { describeDeliveryLedgerContract } from './delivery-ledger.contract';
 import { describeFlagStoreContract } from './flag-store.contract';
 import { change, flag } from './flag-store.fixtures';
-import { counted, describeFlagUsageContract } from './flag-usage.contract';
+import { counted, describeUsageStoreContract } from './flag-usage.contract';
 
 describeFlagStoreContract('InMemoryFlagStore', () => new InMemoryFlagStore());
-describeFlagUsageContract('InMemoryFlagStore', () => new InMemoryFlagStore());
+describeUsageStoreContract('InMemoryFlagStore', () => new InMemoryFlagStore());
+describeDeliveryLedgerContract('InMemoryFlagStore', () => new InMemoryFlagStore());
 
 describe('InMemoryFlagStore', () => {
   it('hands out copies, so callers cannot change what it holds', async () => {

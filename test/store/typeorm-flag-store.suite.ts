@@ -1,8 +1,9 @@
 import { TypeOrmFlagStore } from '../../lib';
 import { clearFlagTables, type DatabaseTarget, type TestDatabase } from './database-targets';
+import { describeDeliveryLedgerContract } from './delivery-ledger.contract';
 import { describeFlagStoreContract } from './flag-store.contract';
 import { describeFlagMigrations } from './flag-migrations.behaviour';
-import { describeFlagUsageContract } from './flag-usage.contract';
+import { describeUsageStoreContract } from './flag-usage.contract';
 import { describeTypeOrmStoreBehaviour } from './typeorm-flag-store.behaviour';
 import { describeTypeOrmUsageBehaviour } from './typeorm-flag-usage.behaviour';
 
@@ -31,7 +32,8 @@ export function describeTypeOrmFlagStore(target: DatabaseTarget): void {
     });
 
     describeFlagStoreContract(`TypeOrmFlagStore on ${target.name}`, makeStore);
-    describeFlagUsageContract(`TypeOrmFlagStore on ${target.name}`, makeStore);
+    describeUsageStoreContract(`TypeOrmFlagStore on ${target.name}`, makeStore);
+    describeDeliveryLedgerContract(`TypeOrmFlagStore on ${target.name}`, makeStore);
     describeTypeOrmStoreBehaviour(target, () => db!, makeStore);
     describeTypeOrmUsageBehaviour(target, () => db!, makeStore);
   });

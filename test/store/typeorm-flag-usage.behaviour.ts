@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { type FlagStore, TypeOrmFlagStore, type UsageCount } from '../../lib';
+import { TypeOrmFlagStore, type UsageCount } from '../../lib';
 import type { DatabaseTarget, TestDatabase } from './database-targets';
 import { after, counted } from './flag-usage.contract';
 
@@ -42,10 +42,10 @@ function expectedTotals(flushes: UsageCount[][]): UsageCount[] {
 export function describeTypeOrmUsageBehaviour(
   target: DatabaseTarget,
   database: () => TestDatabase,
-  makeStore: () => Promise<FlagStore>,
+  makeStore: () => Promise<TypeOrmFlagStore>,
 ): void {
   describe(`TypeOrmFlagStore usage on ${target.name}`, () => {
-    let store: FlagStore;
+    let store: TypeOrmFlagStore;
 
     beforeEach(async () => {
       store = await makeStore();

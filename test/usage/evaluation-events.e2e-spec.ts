@@ -7,9 +7,9 @@ import {
   FlagService,
   FlagsModule,
   type FlagsModuleOptions,
-  FlagsTestingModule,
   InMemoryFlagStore,
 } from '../../lib';
+import { FlagsTestingModule } from '../../lib/testing';
 import { STORE_FLAGS } from '../module/flags-fixtures';
 import { RecordingLogger } from '../support/recording-logger';
 
@@ -41,7 +41,9 @@ describe('evaluation events', () => {
 
   it('passes key, variant, reason, targeting key and time to onEvaluation, after the call', async () => {
     const events: FlagEvaluationEvent[] = [];
-    const app = await start({ onEvaluation: (event) => events.push(event) });
+    const app = await start({
+      events: { onEvaluation: (event) => events.push(event) },
+    });
     const flags = app.get(FlagService);
     const before = Date.now();
 
@@ -85,8 +87,10 @@ describe('evaluation events', () => {
     const logger = new RecordingLogger();
     const app = await start(
       {
-        onEvaluation: () => {
-          throw new Error('analytics is down');
+        events: {
+          onEvaluation: () => {
+            throw new Error('analytics is down');
+          },
         },
       },
       { logger },
@@ -103,8 +107,7 @@ describe('evaluation events', () => {
   it('samples at the rate asked', async () => {
     const events: FlagEvaluationEvent[] = [];
     const app = await start({
-      onEvaluation: (event) => events.push(event),
-      evaluationSampleRate: 0.25,
+      events: { onEvaluation: (event) => events.push(event), sampleRate: 0.25 },
     });
     const flags = app.get(FlagService);
     for (let i = 0; i < 4000; i++) flags.isEnabled('new-checkout');
@@ -124,7 +127,7 @@ describe('evaluation events', () => {
       }
     }
     const app = await start(
-      { emitEvaluationEvents: true },
+      { events: { emit: true } },
       { imports: [EventEmitterModule.forRoot()], providers: [ExposureLog] },
     );
     app.get(FlagService).isEnabled('new-checkout', { targetingKey: 'u-9', plan: 'premium' });
@@ -135,15 +138,15 @@ describe('evaluation events', () => {
   });
 
   it('tells what to do when the event emitter is asked for but not there', async () => {
-    await expect(start({ emitEvaluationEvents: true })).rejects.toThrow(
+    await expect(start({ events: { emit: true } })).rejects.toThrow(
       /install it and import EventEmitterModule\.forRoot\(\)/,
     );
   });
 
   it('refuses a sample rate outside 0..1', async () => {
-    await expect(start({ onEvaluation: () => undefined, evaluationSampleRate: 2 })).rejects.toThrow(
-      /evaluationSampleRate is a share from 0 to 1/,
-    );
+    await expect(
+      start({ events: { onEvaluation: () => undefined, sampleRate: 2 } }),
+    ).rejects.toThrow(/events.sampleRate is a share from 0 to 1/);
   });
 });
 
@@ -154,7 +157,7 @@ describe('evaluation events in FlagsTestingModule', () => {
       imports: [
         FlagsTestingModule.forRoot({
           flags: { 'new-checkout': true },
-          onEvaluation: (event) => events.push(event),
+          events: { onEvaluation: (event) => events.push(event) },
         }),
       ],
     }).compile();

@@ -20,7 +20,7 @@ import { AUDIENCE, PUBLIC_PEM, token } from '../webhook/signed-app';
 
 const webhook = { audience: AUDIENCE, keys: [{ kid: 'cp', publicKey: PUBLIC_PEM }] };
 // Flushes run when a test asks (or at shutdown), never on their own during a test.
-const NO_TIMER = { usageFlushMs: 3_600_000 };
+const NO_TIMER = { usage: { flushMs: 3_600_000 } };
 
 interface UsageBody {
   since: string;

@@ -77,7 +77,7 @@ async function inMemoryApp(
   logger: RecordingLogger,
 ): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
-    imports: [FlagsModule.forRoot({ loadTimeoutMs: 200, metrics: false, ...options })],
+    imports: [FlagsModule.forRoot({ sync: { loadTimeoutMs: 200 }, metrics: false, ...options })],
   }).compile();
   return moduleRef.createNestApplication({ logger }).init();
 }

@@ -20,7 +20,7 @@ async function start(platform: Platform, logger: RecordingLogger): Promise<INest
     imports: [
       FlagsModule.forRoot({
         store: new InMemoryFlagStore(),
-        loadTimeoutMs: 200,
+        sync: { loadTimeoutMs: 200 },
         metrics: false,
         webhook: {
           audience: AUDIENCE,

@@ -37,7 +37,7 @@ describe('signed endpoints at their edges', () => {
       imports: [
         FlagsModule.forRoot({
           store,
-          loadTimeoutMs: 200,
+          sync: { loadTimeoutMs: 200 },
           webhook: { audience: AUDIENCE, keys: [{ kid: 'cp', publicKey: PUBLIC_PEM }] },
         }),
       ],

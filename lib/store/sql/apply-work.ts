@@ -1,5 +1,5 @@
 import { appliedOutcome, type ChangeEntry, changeEntries, metadataEntry } from '../change-entries';
-import type { ApplyOutcome, FlagSetChange, StoredDefinition } from '../../ports/flag-store';
+import type { ChangeDecision, FlagSetChange, StoredDefinition } from '../../ports/flag-store';
 import { CHANGE_CHANNEL } from './change-channel';
 import { forgetExpiredDeliveries, recordDelivery } from './delivery-work';
 import type { SqlContext } from './sql-context';
@@ -27,7 +27,7 @@ interface DefinitionTable {
 
 const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
 
-function refused(value: ApplyOutcome): { value: ApplyOutcome; commit: false } {
+function refused(value: ChangeDecision): { value: ChangeDecision; commit: false } {
   return { value, commit: false };
 }
 
@@ -130,7 +130,7 @@ function* logChanges(
  * transaction; returning `commit: false` rolls everything back.
  * @internal
  */
-export function* applyWork(context: SqlContext, change: FlagSetChange): Work<ApplyOutcome> {
+export function* applyWork(context: SqlContext, change: FlagSetChange): Work<ChangeDecision> {
   const { dialect, tables } = context;
   const q = dialect.quote;
   const at = toUtcText(change.at);

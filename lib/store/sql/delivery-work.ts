@@ -1,4 +1,4 @@
-import type { DeliveryRecord } from '../../ports/flag-store';
+import type { DeliveryRecord } from '../../ports/delivery-ledger';
 import { isUniqueViolation } from './driver-errors';
 import type { SqlContext } from './sql-context';
 import { query, type Row, type Statement, type Work } from './sql-work';

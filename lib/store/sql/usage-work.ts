@@ -1,4 +1,4 @@
-import type { UsageCount } from '../../ports/flag-store';
+import type { UsageCount } from '../../ports/usage-store';
 import { byFlagDayVariant, mergeUsage } from '../usage-counts';
 import type { SqlContext } from './sql-context';
 import { batches, query, type Work } from './sql-work';

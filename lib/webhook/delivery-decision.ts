@@ -1,7 +1,7 @@
 import type { ValidationError } from '../evaluation';
 
-/** What became of a delivery: the body of the webhook's answer. @publicApi */
-export type DeliveryOutcome =
+/** What the applier decided about a delivery: the body of the webhook's answer. @internal */
+export type DeliveryDecision =
   | { status: 'applied'; revision: number; changed: string[] }
   | { status: 'unchanged'; revision: number }
   | { status: 'conflict'; currentRevision: number }

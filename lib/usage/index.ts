@@ -1,0 +1,4 @@
+/*
+ * What other features may use of the usage feature.
+ */
+export { UsageReports } from './usage-reports.service';
