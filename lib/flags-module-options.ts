@@ -21,6 +21,11 @@ import {
 } from './metrics/metrics-options';
 import type { FlagStore } from './ports/flag-store';
 import {
+  type ResolvedStoreOptions,
+  type StoreOptions,
+  resolveStoreOptions,
+} from './store/store-options';
+import {
   type ResolvedSyncOptions,
   type SyncOptions,
   resolveSyncOptions,
@@ -39,15 +44,17 @@ import { type WebhookRules, resolveWebhookRules } from './webhook/webhook-rules'
  */
 export interface FlagsModuleOptions {
   /**
-   * Where flags are stored. By default the module keeps them in the application's TypeORM
-   * DataSource (see `dataSourceName`), in the tables `FLAG_MIGRATIONS` creates. A store is a
-   * `FlagStore`; the webhook also needs a `DeliveryLedger` and usage a `UsageStore`, which the
-   * TypeORM and in-memory stores are too (a custom store can leave them to `webhook.ledger` and
-   * `usage.store`).
+   * Where flags are stored, and how long the module waits for it. By default the module keeps
+   * them in the application's TypeORM DataSource (see `dataSourceName`), in the tables
+   * `FLAG_MIGRATIONS` creates, each operation bounded by `timeoutMs` (5 s). A store of your own is
+   * a `FlagStore` (given as is, or as `use`); the webhook also needs a `DeliveryLedger` and usage a
+   * `UsageStore`, which the TypeORM and in-memory stores are too (a custom store can leave them to
+   * `webhook.ledger` and `usage.store`).
    * @example new InMemoryFlagStore() // tests, or an app without a database
-   * @default a TypeOrmFlagStore on the DataSource
+   * @example { timeoutMs: 3000 }
+   * @default a TypeOrmFlagStore on the DataSource, { timeoutMs: 5000, connections: 2 }
    */
-  store?: FlagStore;
+  store?: FlagStore | StoreOptions;
   /**
    * Flags to serve when the store cannot be read in time at startup (database down, migrations
    * not run): a path to a flagd flag file (resolved against the working directory), or the
@@ -122,7 +129,7 @@ export interface FlagsModuleExtras {
  * @internal
  */
 export interface ResolvedFlagsOptions {
-  store?: FlagStore;
+  store: ResolvedStoreOptions;
   sync: ResolvedSyncOptions;
   context: ResolvedContextOptions;
   webhook?: WebhookRules;
@@ -174,11 +181,6 @@ export function resolveFlagsModuleOptions(options: FlagsModuleOptions = {}): Res
     throw new FlagsConfigurationError('the options are an object, e.g. { webhook: { … } }.');
   }
   knownKeys('', options, OPTIONS, MOVED);
-  if (options.store !== undefined && typeof options.store?.load !== 'function') {
-    throw new FlagsConfigurationError(
-      'store must be a FlagStore (for example new InMemoryFlagStore()).',
-    );
-  }
   if (
     options.openFeature !== undefined &&
     (typeof options.openFeature?.bind !== 'function' ||
@@ -193,7 +195,7 @@ export function resolveFlagsModuleOptions(options: FlagsModuleOptions = {}): Res
   const usage = resolveUsageOptions(options.usage, sync.loadTimeoutMs);
   const metrics = resolveMetricsOptions(options.metrics);
   return {
-    ...(options.store === undefined ? {} : { store: options.store }),
+    store: resolveStoreOptions(options.store),
     sync,
     context: resolveContextOptions(options.context),
     ...(options.webhook === undefined ? {} : { webhook: resolveWebhookRules(options.webhook) }),

@@ -6,11 +6,13 @@ import { FlagsConfigurationError } from '../core/flags-configuration.error';
 import { DeliveryLedger } from '../ports/delivery-ledger';
 import { FlagStore } from '../ports/flag-store';
 import { UsageStore } from '../ports/usage-store';
+import { boundByTimer } from './bound-by-timer';
+import type { ResolvedStoreOptions } from './store-options';
 import { TypeOrmFlagStore } from './typeorm-flag.store';
 
 /** The options the store providers read. */
-interface StoreOptions {
-  store?: FlagStore;
+interface StoreProviderOptions {
+  store: ResolvedStoreOptions;
   webhook?: { ledger?: DeliveryLedger };
   usage: false | { store?: UsageStore };
 }
@@ -22,15 +24,16 @@ const isUsageStore = (value: unknown): value is UsageStore =>
   typeof (value as Partial<UsageStore> | undefined)?.recordUsage === 'function';
 
 /**
- * The flag store: the one given in the options, or a TypeORM store on the DataSource. The
- * DataSource is injected (optionally), so Nest creates it first and apps without TypeORM work
- * when they pass a store.
+ * The flag store: the one given in the options (bounded by a timer), or a TypeORM store on the
+ * DataSource (which bounds itself). The DataSource is injected (optionally), so Nest creates it
+ * first and apps without TypeORM work when they pass a store.
  */
 function flagStoreProvider(dataSourceName?: string): FactoryProvider {
   return {
     provide: FlagStore,
-    useFactory: (options: StoreOptions, dataSource?: DataSource) => {
-      if (options.store !== undefined) return options.store;
+    useFactory: (options: StoreProviderOptions, dataSource?: DataSource) => {
+      const { use, timeoutMs, connections } = options.store;
+      if (use !== undefined) return boundByTimer(use, timeoutMs);
       if (dataSource === undefined || dataSource === null) {
         const which =
           dataSourceName === undefined
@@ -41,7 +44,7 @@ function flagStoreProvider(dataSourceName?: string): FactoryProvider {
             'set dataSourceName, or pass a store such as new InMemoryFlagStore().',
         );
       }
-      return new TypeOrmFlagStore(dataSource);
+      return new TypeOrmFlagStore(dataSource, { timeoutMs, connections });
     },
     inject: [RESOLVED_FLAGS_OPTIONS, { token: getDataSourceToken(dataSourceName), optional: true }],
   };
@@ -50,9 +53,10 @@ function flagStoreProvider(dataSourceName?: string): FactoryProvider {
 /** Where delivery ids are remembered: `webhook.ledger`, or the store; null without a webhook. */
 const deliveryLedgerProvider: FactoryProvider = {
   provide: DeliveryLedger,
-  useFactory: (options: StoreOptions, store: FlagStore) => {
+  useFactory: (options: StoreProviderOptions, store: FlagStore) => {
     if (options.webhook === undefined) return null;
-    const ledger = options.webhook.ledger ?? store;
+    const given = options.webhook.ledger;
+    const ledger = given === undefined ? store : boundByTimer(given, options.store.timeoutMs);
     if (!isLedger(ledger)) {
       throw new FlagsConfigurationError(
         'the webhook remembers the ids of signed requests, and this store does not ' +
@@ -67,8 +71,9 @@ const deliveryLedgerProvider: FactoryProvider = {
 /** Where usage counts go: `usage.store`, or the store; null when neither keeps usage. */
 const usageStoreProvider: FactoryProvider = {
   provide: UsageStore,
-  useFactory: (options: StoreOptions, store: FlagStore) => {
-    const usageStore = (options.usage === false ? undefined : options.usage.store) ?? store;
+  useFactory: (options: StoreProviderOptions, store: FlagStore) => {
+    const given = options.usage === false ? undefined : options.usage.store;
+    const usageStore = given === undefined ? store : boundByTimer(given, options.store.timeoutMs);
     if (isUsageStore(usageStore)) return usageStore;
     if (options.usage === false) return null;
     throw new FlagsConfigurationError(

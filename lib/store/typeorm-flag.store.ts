@@ -23,6 +23,8 @@ import {
   isRetryable,
 } from './sql/driver-errors';
 import { StoreUnreachableError } from '../ports/store-unreachable.error';
+import { type Deadline, OperationBound } from './sql/operation-bound';
+import { DEFAULT_STORE_CONNECTIONS, DEFAULT_STORE_TIMEOUT_MS } from './store-options';
 import { PostgresChangeListener } from './sql/postgres-change-listener';
 import { flagTables } from './sql/flag-tables';
 import { type IsolationLevel, runOnQueryRunner } from './sql/query-runner.executor';
@@ -71,10 +73,23 @@ const WRITE_ATTEMPTS = 3;
  */
 export class TypeOrmFlagStore extends FlagStore implements DeliveryLedger, UsageStore {
   private readonly dialect: SqlDialect;
+  private readonly bound: OperationBound;
 
-  constructor(private readonly dataSource: DataSource) {
+  /**
+   * @param options `timeoutMs`: how long one operation may take, waiting for a connection
+   *   included (default 5000); `connections`: how many connections of the DataSource's pool the
+   *   store's operations hold at once at most, besides PostgreSQL's LISTEN connection (default 2).
+   */
+  constructor(
+    private readonly dataSource: DataSource,
+    options: { timeoutMs?: number; connections?: number } = {},
+  ) {
     super();
     this.dialect = dialectOf(dataSource);
+    this.bound = new OperationBound(
+      options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS,
+      options.connections ?? DEFAULT_STORE_CONNECTIONS,
+    );
   }
 
   state(): Promise<StoreState> {
@@ -148,19 +163,20 @@ export class TypeOrmFlagStore extends FlagStore implements DeliveryLedger, Usage
   override watch(onChange: () => void, onError?: (error: Error) => void): () => Promise<void> {
     if (this.dialect.name !== 'postgres') return super.watch(onChange, onError);
     const payload = flagTables(this.dataSource, this.dialect).state;
-    const listener = new PostgresChangeListener(this.dataSource, payload, onChange, onError);
+    const listener = new PostgresChangeListener(
+      this.dataSource,
+      payload,
+      onChange,
+      onError,
+      undefined,
+      this.bound.timeoutMs,
+    );
     listener.start();
     return () => listener.stop();
   }
 
-  private async write<T>(work: (context: SqlContext) => Work<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.run('write', work);
-      } catch (error) {
-        if (attempt >= WRITE_ATTEMPTS || !isRetryable(error)) throw error;
-      }
-    }
+  private write<T>(work: (context: SqlContext) => Work<T>): Promise<T> {
+    return this.run('write', work);
   }
 
   private async run<T>(access: Access, work: (context: SqlContext) => Work<T>): Promise<T> {
@@ -170,16 +186,30 @@ export class TypeOrmFlagStore extends FlagStore implements DeliveryLedger, Usage
     // Resolved per call: cheap, and always after the DataSource built its entity metadata.
     const context = { dialect: this.dialect, tables: flagTables(this.dataSource, this.dialect) };
     try {
-      if (this.dialect.name === 'sqlite') {
-        const mode = access === 'write' ? 'write' : 'read';
-        return await runOnBetterSqlite3(this.dataSource, mode, work(context));
-      }
-      const isolation = ISOLATION[this.dialect.name][access];
-      return await runOnQueryRunner(this.dataSource, this.dialect, isolation, work(context));
+      return await this.bound.run((deadline) => {
+        if (this.dialect.name === 'sqlite') {
+          const mode = access === 'write' ? 'write' : 'read';
+          return runOnBetterSqlite3(this.dataSource, mode, () => work(context), deadline);
+        }
+        return this.onQueryRunner(access, () => work(context), deadline);
+      });
     } catch (error) {
       if (isMissingTable(error)) throw new FlagTablesMissingError(error);
       if (isConnectionFailure(error)) throw new StoreUnreachableError(error);
       throw error;
+    }
+  }
+
+  /** Runs the work again (within the same deadline) when the database aborted it for a deadlock. */
+  private async onQueryRunner<T>(access: Access, work: () => Work<T>, deadline: Deadline) {
+    const isolation = ISOLATION[this.dialect.name as 'postgres' | 'mysql'][access];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await runOnQueryRunner(this.dataSource, this.dialect, isolation, work(), deadline);
+      } catch (error) {
+        if (attempt >= WRITE_ATTEMPTS || !isRetryable(error) || deadline.signal.aborted)
+          throw error;
+      }
     }
   }
 }

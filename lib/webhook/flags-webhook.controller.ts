@@ -39,8 +39,8 @@ export class FlagsWebhookController {
   }
 
   @Get('state')
-  state() {
-    return this.reads.state();
+  state(@Signed() exchange: SignedExchange) {
+    return this.reads.state(exchange);
   }
 
   @Get('definitions')

@@ -29,7 +29,11 @@ export class ReplayMemory {
         expiresAt: new Date(token.acceptedUntil * 1000),
       });
     } catch (error) {
-      if (changesNothing && error instanceof StoreUnreachableError) return;
+      if (changesNothing && error instanceof StoreUnreachableError) {
+        exchange.storeUnreachable = true;
+        exchange.cause = error;
+        return;
+      }
       exchange.cause = error;
       throw storeUnavailable();
     }

@@ -21,6 +21,12 @@ export interface SignedExchange {
   delivery?: Delivery;
   /** Why the store failed, for a 503. */
   cause?: unknown;
+  /**
+   * The store could not be reached while the token was recorded (the request went on without
+   * its replay check): a read that needs the store answers 503 at once instead of waiting for it
+   * a second time.
+   */
+  storeUnreachable?: boolean;
 }
 
 const EXCHANGE = Symbol('nestjs-hybrid-flags:signed-exchange');

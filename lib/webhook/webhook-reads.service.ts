@@ -33,7 +33,7 @@ export class WebhookReads {
     private readonly usageReports: UsageReports,
   ) {}
 
-  async state() {
+  async state(exchange: SignedExchange) {
     const served = this.flagState.served;
     const instance = {
       revision: served.revision,
@@ -43,6 +43,7 @@ export class WebhookReads {
       loadedAt: served.loadedAt,
     };
     try {
+      if (exchange.storeUnreachable) throw exchange.cause;
       const stored = await this.store.load();
       const store = {
         revision: stored.revision,
@@ -105,6 +106,7 @@ export class WebhookReads {
   }
 
   private async fromStore<T>(exchange: SignedExchange, read: () => Promise<T>): Promise<T> {
+    if (exchange.storeUnreachable) throw storeUnavailable();
     try {
       return await read();
     } catch (error) {

@@ -135,6 +135,7 @@ describe('the public API', () => {
         'type StaleReasonCode',
         'type StoredDefinition',
         'type StoredFlagSet',
+        'type StoreOptions',
         'type StoreState',
         'StoreUnreachableError',
         'type SyncOptions',

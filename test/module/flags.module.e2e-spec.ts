@@ -230,8 +230,16 @@ describe('FlagsModule', () => {
     it('takes a ledger and a usage store of their own', async () => {
       const other = new InMemoryFlagStore();
       const app = await start({ usage: { store: other }, webhook: { ...webhook, ledger: other } });
-      expect(app.get(UsageStore)).toBe(other);
-      expect(app.get(DeliveryLedger)).toBe(other);
+      const expiresAt = new Date(Date.now() + 60_000);
+      await app.get(DeliveryLedger).rememberDelivery({ id: 'read-1', expiresAt });
+      await expect(other.rememberDelivery({ id: 'read-1', expiresAt })).resolves.toBe(false);
+      expect(app.get(UsageStore)).toBeInstanceOf(InMemoryFlagStore);
+      await app
+        .get(UsageStore)
+        .recordUsage([
+          { flagKey: 'f', variant: 'on', day: '2026-12-01', count: 2, lastEvaluatedAt: new Date() },
+        ]);
+      await expect(other.usage('2026-12-01')).resolves.toHaveLength(1);
       await app.close();
     });
   });

@@ -42,6 +42,7 @@ export class PostgresChangeListener {
     private readonly onChange: () => void,
     private readonly onError: (error: Error) => void = () => undefined,
     private readonly reconnectMs = 1000,
+    private readonly stopTimeoutMs = 5000,
   ) {}
 
   start(): void {
@@ -55,11 +56,23 @@ export class PostgresChangeListener {
     this.held = undefined;
     if (held === undefined) return;
     for (const event of EVENTS) held.client.removeAllListeners(event);
-    // Returned to the pool clean, or destroyed when it cannot be.
-    await held.client.query(`UNLISTEN ${CHANGE_CHANNEL}`).then(
-      () => held.release(),
-      (error: Error) => held.release(error),
-    );
+    // Returned to the pool clean, or destroyed when it cannot be: a database that does not answer
+    // the UNLISTEN within `stopTimeoutMs` must not hold the application's shutdown.
+    let timer: NodeJS.Timeout | undefined;
+    const answered = await Promise.race([
+      held.client.query(`UNLISTEN ${CHANGE_CHANNEL}`).then(
+        () => undefined,
+        (error: Error) => error,
+      ),
+      new Promise<Error>((resolve) => {
+        timer = setTimeout(
+          () => resolve(new Error(`UNLISTEN did not answer within ${this.stopTimeoutMs} ms`)),
+          this.stopTimeoutMs,
+        );
+      }),
+    ]);
+    clearTimeout(timer);
+    held.release(answered);
   }
 
   private async connect(): Promise<void> {
