@@ -4,13 +4,14 @@
 // NODE_ENV=production), one at a time, then prints the report and writes results/latest.json.
 //
 //   node bench/run.js [--rounds 7] [--round-ms 200] [--warmup-ms 500] [--loads 5]
-//                     [--subjects ours,flagd-core,...] [--scenarios A,B,C,D]
+//                     [--subjects ours,ours-root,ours-service,ours-store,flagd-core,...]
+//                     [--scenarios A,B,C,D]
 //                     [--no-memory] [--memory-only] [--write-readme]
 
 const fs = require('fs');
 const path = require('path');
 const { fork } = require('child_process');
-const { SUBJECTS } = require('./subjects');
+const { SUBJECTS, runs } = require('./subjects');
 const { SCENARIOS, USER_COUNT, BULK_FLAG_COUNT, SEED } = require('./workload');
 const { describe } = require('./environment');
 const report = require('./report');
@@ -115,7 +116,7 @@ async function runSteadyChild(job) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  if (opts.subjects.includes('ours') && !fs.existsSync(OURS_DIST)) {
+  if (opts.subjects.some((id) => id.startsWith('ours')) && !fs.existsSync(OURS_DIST)) {
     throw new Error(
       `${OURS_DIST} is missing: run \`npm run build\` first (or pass --subjects without ours)`,
     );
@@ -145,10 +146,16 @@ async function main() {
   const jobs = [];
   if (opts.eval) {
     for (const scenario of opts.scenarios) {
-      for (const s of subjects) jobs.push({ mode: 'eval', subject: s.id, scenario, ...opts });
+      for (const s of subjects) {
+        if (runs(s, 'eval')) jobs.push({ mode: 'eval', subject: s.id, scenario, ...opts });
+      }
     }
   }
-  if (opts.memory) for (const s of subjects) jobs.push({ mode: 'memory', subject: s.id, ...opts });
+  if (opts.memory) {
+    for (const s of subjects) {
+      if (runs(s, 'memory')) jobs.push({ mode: 'memory', subject: s.id, ...opts });
+    }
+  }
 
   const started = Date.now();
   for (const [n, job] of jobs.entries()) {

@@ -14,20 +14,25 @@ export const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<FlagsMo
   optionsInjectionToken: FLAGS_MODULE_OPTIONS,
 })
   .setClassMethodName('forRoot')
-  .setExtras<FlagsModuleExtras>({ isGlobal: false }, (definition, extras) => ({
-    ...definition,
-    global: extras.isGlobal,
-    // What the extras decide is known before async options resolve: the DataSource to inject,
-    // the webhook's path, the guard.
-    providers: [
-      ...(definition.providers ?? []),
-      ...storeProviders(extras.dataSourceName),
-      // The request context is ambient for every handler; @FeatureFlag is enforced everywhere.
-      { provide: APP_INTERCEPTOR, useClass: FlagContextInterceptor },
-      ...(extras.guard === false
-        ? []
-        : [{ provide: APP_GUARD, useClass: extras.guard ?? FeatureFlagGuard }]),
-    ],
-    controllers: [webhookControllerAt(extras.webhookPath ?? DEFAULT_WEBHOOK_PATH)],
-  }))
+  // Every extra is named here, even without a default: Nest leaves the keys it does not find in
+  // this object among the options, where they would be unknown options.
+  .setExtras<FlagsModuleExtras>(
+    { isGlobal: false, dataSourceName: undefined, webhookPath: undefined, guard: undefined },
+    (definition, extras) => ({
+      ...definition,
+      global: extras.isGlobal,
+      // What the extras decide is known before async options resolve: the DataSource to inject,
+      // the webhook's path, the guard.
+      providers: [
+        ...(definition.providers ?? []),
+        ...storeProviders(extras.dataSourceName),
+        // The request context is ambient for every handler; @FeatureFlag is enforced everywhere.
+        { provide: APP_INTERCEPTOR, useClass: FlagContextInterceptor },
+        ...(extras.guard === false
+          ? []
+          : [{ provide: APP_GUARD, useClass: extras.guard ?? FeatureFlagGuard }]),
+      ],
+      controllers: [webhookControllerAt(extras.webhookPath ?? DEFAULT_WEBHOOK_PATH)],
+    }),
+  )
   .build();

@@ -73,7 +73,7 @@ export async function measureReloadCost(): Promise<ReloadCost> {
         migrations: [...FLAG_MIGRATIONS],
         migrationsRun: true,
       }),
-      FlagsModule.forRoot({ seed: flagSet(), pollIntervalMs: 20 }),
+      FlagsModule.forRoot({ seed: flagSet(), sync: { pollIntervalMs: 20 } }),
     ],
   })
   class ReloadModule {}

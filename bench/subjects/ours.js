@@ -1,20 +1,25 @@
 'use strict';
-// Subject: this package's engine, built to dist/ (`npm run build`), via its typed fast paths.
+// Subject: this package's engine, built to dist/ (`npm run build`), via its typed fast paths,
+// each captured as a function once; the load is `parseFlagSet(json)`, with strict validation.
 
-const path = require('path');
+const { oursModule } = require('./ours-dist');
 
-// BENCH_OURS_DIST points at another build (e.g. to compare two versions of the engine).
-const DIST = process.env.BENCH_OURS_DIST || path.resolve(__dirname, '../../dist/lib/index.js');
 let engine;
 
 function lib() {
-  if (!engine) engine = require(DIST);
+  if (!engine) engine = oursModule('evaluation/index.js');
   return engine;
 }
 
 module.exports = {
   format: require('../flags/flagd'),
   async: false,
+
+  // Loads the engine before anything is timed, as every peer's module is loaded before its load.
+  prepare(json) {
+    lib();
+    return json;
+  },
 
   load(json) {
     const result = lib().parseFlagSet(json);

@@ -38,9 +38,8 @@ async function side(mode: Mode): Promise<Side> {
       FlagsModule.forRoot({
         store,
         seed: scenarios() as never,
-        usage: mode === 'on',
         // Flushes run during the measurement, as they would in production (every 60 s there).
-        usageFlushMs: 1000,
+        usage: mode === 'on' ? { flushMs: 1000 } : false,
         metrics: false,
       }),
     ],

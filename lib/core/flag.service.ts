@@ -1,21 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { FlagState } from './flag-state';
 import type { ServedFlagsChange } from './served-flags';
-import {
-  type EvaluationContext,
-  type EvaluationResult,
-  type FlagValue,
-  type JsonObject,
-  evaluateAll,
-  evaluateFlag,
-  getBoolean,
-  getNumber,
-  getObject,
-  getString,
+import type {
+  EvaluationContext,
+  EvaluationResult,
+  FlagValue,
+  FlagValueType,
+  JsonObject,
 } from '../evaluation';
+// The engine module itself, not the evaluation barrel: a call through a re-export reads a getter.
+import { evaluateAll, evaluateFlag, resolveValue } from '../evaluation/evaluate';
+import { ResolutionRecord } from '../evaluation/resolution-record';
 import { FlagContextStorage } from './flag-context.storage';
 import type { FlagsStatus } from './flags-status';
 import { EvaluationObserver } from './evaluation-observer';
+
+/** A request's context with the one passed merged over it; out of line, to keep calls small. */
+function merged(ambient: EvaluationContext, explicit: EvaluationContext | undefined) {
+  return explicit === undefined ? ambient : { ...ambient, ...explicit };
+}
 
 /**
  * Evaluates flags for application code. Every method is synchronous, never throws and never
@@ -41,44 +44,36 @@ export class FlagService {
     private readonly observer: EvaluationObserver,
   ) {}
 
+  /**
+   * Where the engine records how each evaluation went, read by the observer right after: this
+   * service's own, so that no other evaluation (another service, the guard, OpenFeature, code
+   * calling the engine) can come between. Evaluations are synchronous, so one is enough.
+   */
+  private readonly resolution = new ResolutionRecord();
+
   /** Whether a boolean flag is on; false when it cannot be served. */
   isEnabled(key: string, context?: EvaluationContext): boolean {
-    const merged = this.contextOf(context);
-    const value = getBoolean(this.state.served.flagSet, key, false, merged);
-    this.observer.evaluated(key, merged);
-    return value;
+    return this.value(key, 'boolean', false, context);
   }
 
   /** A boolean flag's value, or `defaultValue`. */
   getBoolean(key: string, defaultValue: boolean, context?: EvaluationContext): boolean {
-    const merged = this.contextOf(context);
-    const value = getBoolean(this.state.served.flagSet, key, defaultValue, merged);
-    this.observer.evaluated(key, merged);
-    return value;
+    return this.value(key, 'boolean', defaultValue, context);
   }
 
   /** A string flag's value, or `defaultValue`. @example flags.getString('checkout-flow', 'classic', ctx) */
   getString(key: string, defaultValue: string, context?: EvaluationContext): string {
-    const merged = this.contextOf(context);
-    const value = getString(this.state.served.flagSet, key, defaultValue, merged);
-    this.observer.evaluated(key, merged);
-    return value;
+    return this.value(key, 'string', defaultValue, context);
   }
 
   /** A number flag's value, or `defaultValue`. */
   getNumber(key: string, defaultValue: number, context?: EvaluationContext): number {
-    const merged = this.contextOf(context);
-    const value = getNumber(this.state.served.flagSet, key, defaultValue, merged);
-    this.observer.evaluated(key, merged);
-    return value;
+    return this.value(key, 'number', defaultValue, context);
   }
 
   /** An object flag's value, or `defaultValue`. The object is shared: do not mutate it. */
   getObject<T extends JsonObject>(key: string, defaultValue: T, context?: EvaluationContext): T {
-    const merged = this.contextOf(context);
-    const value = getObject(this.state.served.flagSet, key, defaultValue, merged);
-    this.observer.evaluated(key, merged);
-    return value;
+    return this.value(key, 'object', defaultValue, context);
   }
 
   /**
@@ -126,10 +121,30 @@ export class FlagService {
     return this.state.subscribe(listener);
   }
 
+  /** A typed getter's evaluation, observed. */
+  private value<T>(
+    key: string,
+    type: FlagValueType,
+    defaultValue: T,
+    context: EvaluationContext | undefined,
+  ): T {
+    const merged = this.contextOf(context);
+    const resolution = this.resolution;
+    const value = resolveValue(
+      this.state.served.flagSet,
+      key,
+      type,
+      defaultValue,
+      merged,
+      resolution,
+    );
+    this.observer.resolved(key, resolution, merged);
+    return value;
+  }
+
   /** The request's context (when serving one) with the explicit one merged over it. */
   private contextOf(explicit: EvaluationContext | undefined): EvaluationContext | undefined {
     const ambient = this.ambient.current();
-    if (ambient === undefined) return explicit;
-    return explicit === undefined ? ambient : { ...ambient, ...explicit };
+    return ambient === undefined ? explicit : merged(ambient, explicit);
   }
 }

@@ -1,14 +1,16 @@
-import type { CompiledFlag } from '../evaluation/compiled-flag';
+import type { CompiledFlag, ObserverSlot } from '../evaluation/compiled-flag';
 import { STORE_LIMITS } from '../ports/store-limits';
 
 /** Evaluations of one flag that served one variant, since the process started. */
-class VariantTally {
+class VariantTally implements ObserverSlot {
   /** Evaluations counted. */
   total = 0;
   /** Of those, the ones handed to a flush. */
   flushed = 0;
 
   constructor(
+    /** The counter counting them: on a flag's slot, it tells whose tally this is. */
+    readonly owner: UsageCounter,
     readonly flag: FlagTally,
     /** The variant as served (undefined: the caller's default). */
     readonly served: string | undefined,
@@ -38,11 +40,11 @@ function add(counts: Counts, flagKey: string, variant: string, count: number): v
 
 /**
  * Counts evaluations per flag and variant in memory: no I/O, no clock, no allocation once a flag
- * and variant were seen. The tally of the variant a flag served last is kept on the evaluated flag
- * itself, so counting is mostly a field read, a comparison and an increment; only keys absent from
- * the flag set are looked up by key. Totals
- * only grow; what was flushed is tracked beside them, and counts a flush could not store are
- * handed back, so nothing is lost.
+ * and variant were seen. The tally of the first variant a flag served is kept on the evaluated
+ * flag itself, in its observer slot, tagged as this counter's, so counting is mostly a field read,
+ * two comparisons and an increment; only keys absent from the flag set, and flags whose slot
+ * another counter holds, are looked up by key. Totals only grow; what was flushed is tracked
+ * beside them, and counts a flush could not store are handed back, so nothing is lost.
  * @internal
  */
 export class UsageCounter {
@@ -63,19 +65,14 @@ export class UsageCounter {
    */
   count(key: string, variant: string | undefined, flag?: CompiledFlag): void {
     // The evaluated flag keeps the tally of the first variant it served, usually the one most
-    // served: then counting is a field read, a comparison and an increment. Another variant is
-    // found among the flag's few tallies, without writing anything but the count (a write of a
-    // reference costs a barrier). Each module parses its own flag sets, so a flag only ever holds
-    // tallies of the counter of the module serving it.
-    const first = flag?.observerState as VariantTally | undefined;
-    if (first !== undefined && first.served === variant) {
-      first.total++;
-      return;
+    // served: then counting is a field read, two comparisons and an increment, all inlined into
+    // the evaluating caller. Everything else is out of line.
+    const slot = flag?.observerSlot;
+    if (slot !== undefined && slot.owner === this && (slot as VariantTally).served === variant) {
+      (slot as VariantTally).total++;
+    } else {
+      this.countOtherwise(key, variant, flag, slot);
     }
-    const tally = first !== undefined ? first.flag : this.tallyOf(key);
-    if (tally === undefined) return;
-    const counted = this.countVariant(tally, variant);
-    if (first === undefined && flag !== undefined) flag.observerState = counted;
   }
 
   /**
@@ -138,6 +135,28 @@ export class UsageCounter {
     return this.uncountedKeys;
   }
 
+  /**
+   * Another variant of a flag whose slot holds this counter's tally is found among the flag's few
+   * tallies, without writing anything but the count (a write of a reference costs a barrier). The
+   * slot holds one counter's tally: a counter finding another's there (two modules serving flag
+   * sets that share flags) counts by key, as for keys absent from the flag set.
+   */
+  private countOtherwise(
+    key: string,
+    variant: string | undefined,
+    flag: CompiledFlag | undefined,
+    slot: ObserverSlot | undefined,
+  ): void {
+    if (slot !== undefined && slot.owner === this) {
+      this.countVariant((slot as VariantTally).flag, variant);
+      return;
+    }
+    const tally = this.tallyOf(key);
+    if (tally === undefined) return;
+    const counted = this.countVariant(tally, variant);
+    if (slot === undefined && flag !== undefined) flag.observerSlot = counted;
+  }
+
   private countVariant(flag: FlagTally, variant: string | undefined): VariantTally {
     let tally: VariantTally | undefined;
     for (const candidate of flag.variants) {
@@ -149,7 +168,7 @@ export class UsageCounter {
     if (tally === undefined) {
       const stored =
         variant === undefined || variant.length > STORE_LIMITS.keyLength ? '' : variant;
-      tally = new VariantTally(flag, variant, stored);
+      tally = new VariantTally(this, flag, variant, stored);
       flag.variants.push(tally);
     }
     tally.total++;

@@ -1,120 +1,202 @@
 import { type CompiledFlag, TargetingFailure } from './compiled-flag';
+import type { Rule } from './targeting/compiled-node';
 import type {
   EvaluationContext,
   EvaluationErrorCode,
   EvaluationResult,
-  FlagMetadata,
   FlagValue,
   FlagValueType,
   JsonObject,
   ResolutionReason,
 } from './evaluation.types';
 import type { FlagSet } from './flag-set';
+import { ResolutionRecord } from './resolution-record';
+
+export type { Resolution } from './resolution-record';
 
 const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
 
-/** Marks "serve the caller's default" without allocating. */
-const CODE_DEFAULT = Symbol('code default');
-
 /**
- * How the last resolution went. Evaluation is synchronous, so one scratch record serves every
- * call and the typed getters allocate nothing.
+ * Records a value served, or the caller's default without an error. The flag evaluated is
+ * written only when it changes (storing a reference costs a write barrier, and a caller mostly
+ * evaluates the same flags again and again); an error is cleared only when there was one.
  */
-const outcome = {
-  variant: undefined as string | undefined,
-  reason: 'STATIC' as ResolutionReason,
-  errorCode: undefined as EvaluationErrorCode | undefined,
-  errorMessage: undefined as string | undefined,
-  metadata: undefined as unknown as FlagMetadata,
-  flag: undefined as CompiledFlag | undefined,
-};
-
-function fail(code: EvaluationErrorCode, message: string): typeof CODE_DEFAULT {
-  outcome.variant = undefined;
-  outcome.reason = 'ERROR';
-  outcome.errorCode = code;
-  outcome.errorMessage = message;
-  return CODE_DEFAULT;
+function settle(
+  record: ResolutionRecord,
+  flag: CompiledFlag | undefined,
+  variant: string | undefined,
+  reason: ResolutionReason,
+): void {
+  if (record.flag !== flag) record.flag = flag;
+  record.variant = variant;
+  record.reason = reason;
+  if (record.errorCode !== undefined) {
+    record.errorCode = undefined;
+    record.errorMessage = undefined;
+  }
 }
 
-function resolve(
+/*
+ * What `resolveValue` does on its rare paths is out of line, each message built only for a record
+ * (it allocates): what stays inline is small enough for the compiler to inline it whole into its
+ * callers, FlagService's typed getters included, where each nanosecond shows.
+ */
+
+/** Records an error; every caller checks for a record first, as the message allocates. */
+function fail<T>(
+  record: ResolutionRecord,
+  flag: CompiledFlag | undefined,
+  result: T,
+  code: EvaluationErrorCode,
+  message: string,
+): T {
+  record.flag = flag;
+  record.variant = undefined;
+  record.reason = 'ERROR';
+  record.errorCode = code;
+  record.errorMessage = message;
+  return result;
+}
+
+function notFound<T>(record: ResolutionRecord | undefined, key: string, defaultValue: T): T {
+  if (record === undefined) return defaultValue;
+  const message = `Flag "${key}" not found; check the key or add the flag.`;
+  return fail(record, undefined, defaultValue, 'FLAG_NOT_FOUND', message);
+}
+
+/** The caller's default, served without an error: the flag is disabled, or chose no variant. */
+function codeDefault<T>(
+  record: ResolutionRecord | undefined,
+  flag: CompiledFlag,
+  defaultValue: T,
+  reason: 'DISABLED' | 'DEFAULT',
+): T {
+  if (record !== undefined) settle(record, flag, undefined, reason);
+  return defaultValue;
+}
+
+function unusable<T>(
+  record: ResolutionRecord | undefined,
+  flag: CompiledFlag,
+  defaultValue: T,
+  failure: TargetingFailure,
+): T {
+  if (record === undefined) return defaultValue;
+  return fail(record, flag, defaultValue, 'PARSE_ERROR', failure.message);
+}
+
+/** Marks a rule that threw. */
+const FAILED = Symbol('failed');
+
+/** What the rule chose, or FAILED when it threw (recorded as the error it is). */
+function choose(
+  rule: Rule,
+  context: EvaluationContext | null | undefined,
+  record: ResolutionRecord | undefined,
+  flag: CompiledFlag,
+): unknown {
+  try {
+    return rule(context ?? EMPTY_CONTEXT);
+  } catch (error) {
+    return ruleFailed(record, flag, error);
+  }
+}
+
+function ruleFailed(
+  record: ResolutionRecord | undefined,
+  flag: CompiledFlag,
+  error: unknown,
+): typeof FAILED {
+  if (record === undefined) return FAILED;
+  const cause = (error as Error)?.message ?? String(error);
+  const message = `Targeting of flag "${flag.key}" failed: ${cause}`;
+  return fail(record, flag, FAILED, 'GENERAL', message);
+}
+
+/**
+ * The value of a flag, or `defaultValue` when it cannot be served: what every evaluation runs.
+ * How it went goes into `record` when one is given: the caller owns it, and reads it before its
+ * next evaluation. Allocates nothing (an error's message for a record aside).
+ * @param type the value type expected; undefined accepts any.
+ * @internal
+ */
+export function resolveValue<T>(
   flagSet: FlagSet,
   key: string,
   type: FlagValueType | undefined,
-  context: EvaluationContext,
-): FlagValue | typeof CODE_DEFAULT {
-  outcome.errorCode = undefined;
-  outcome.errorMessage = undefined;
+  defaultValue: T,
+  context: EvaluationContext | null | undefined,
+  record: ResolutionRecord | undefined,
+): T {
   const flag = flagSet.get(key);
-  // Written only when it changes: storing a reference costs a write barrier on every call.
-  if (outcome.flag !== flag) outcome.flag = flag;
-  if (flag === undefined) {
-    outcome.metadata = flagSet.metadata;
-    return fail('FLAG_NOT_FOUND', `Flag "${key}" not found; check the key or add the flag.`);
-  }
-  outcome.metadata = flag.metadata;
-  if (!flag.enabled) {
-    outcome.variant = undefined;
-    outcome.reason = 'DISABLED';
-    return CODE_DEFAULT;
-  }
-  let variant: string | undefined = flag.defaultVariant;
-  let reason: ResolutionReason = 'STATIC';
+  if (flag === undefined) return notFound(record, key, defaultValue);
+  if (!flag.enabled) return codeDefault(record, flag, defaultValue, 'DISABLED');
   const rule = flag.rule(flagSet.compileOptions);
-  if (rule !== undefined) {
-    if (rule instanceof TargetingFailure) return fail('PARSE_ERROR', rule.message);
-    let chosen: unknown;
-    try {
-      chosen = rule(context);
-    } catch (error) {
-      return fail(
-        'GENERAL',
-        `Targeting of flag "${key}" failed: ${(error as Error)?.message ?? String(error)}`,
-      );
-    }
-    if (chosen === null || chosen === undefined) {
-      reason = 'DEFAULT';
-    } else {
-      variant = String(chosen);
-      reason = 'TARGETING_MATCH';
-    }
-  }
-  if (variant === undefined) {
-    outcome.variant = undefined;
-    outcome.reason = 'DEFAULT';
-    return CODE_DEFAULT;
-  }
-  const value = flag.valueOf(variant);
-  if (value === undefined) {
-    return fail('GENERAL', `Flag "${key}" chose variant "${variant}", which it does not define.`);
-  }
-  if (type !== undefined && typeof value !== type) {
-    return fail(
-      'TYPE_MISMATCH',
-      `Flag "${key}" is a ${typeof value} flag but was evaluated as ${type}; use the matching getter.`,
-    );
-  }
-  outcome.variant = variant;
-  outcome.reason = reason;
-  return value;
+  // A flag without targeting never runs what follows: it stays out of its callers' code.
+  if (rule !== undefined) return targeted(flag, rule, type, defaultValue, context, record);
+  return served(flag, flag.defaultVariant, 'STATIC', type, defaultValue, record);
 }
 
-/** How an evaluation went, beside its value. */
-export interface Resolution {
-  readonly variant?: string;
-  readonly reason: ResolutionReason;
-  readonly errorCode?: EvaluationErrorCode;
-  /** The flag evaluated; undefined when the set has none of that key. */
-  readonly flag?: CompiledFlag;
+function targeted<T>(
+  flag: CompiledFlag,
+  rule: Rule | TargetingFailure,
+  type: FlagValueType | undefined,
+  defaultValue: T,
+  context: EvaluationContext | null | undefined,
+  record: ResolutionRecord | undefined,
+): T {
+  if (rule instanceof TargetingFailure) return unusable(record, flag, defaultValue, rule);
+  const chosen = choose(rule, context, record, flag);
+  if (chosen === FAILED) return defaultValue;
+  if (chosen === null || chosen === undefined) {
+    return served(flag, flag.defaultVariant, 'DEFAULT', type, defaultValue, record);
+  }
+  return served(flag, String(chosen), 'TARGETING_MATCH', type, defaultValue, record);
 }
 
-/**
- * How the latest evaluation in this process went: read it right after a typed getter (which
- * returns only the value) to learn the variant and reason without allocating. The record is
- * reused by the next evaluation; copy what you keep.
- */
-export function lastResolution(): Resolution {
-  return outcome;
+/** The value of `variant`, checked against `type`; the caller's default without a variant. */
+function served<T>(
+  flag: CompiledFlag,
+  variant: string | undefined,
+  reason: ResolutionReason,
+  type: FlagValueType | undefined,
+  defaultValue: T,
+  record: ResolutionRecord | undefined,
+): T {
+  const value = variant === undefined ? undefined : flag.valueOf(variant);
+  // Comparing the flag's one value type first spares `typeof value === type`, a runtime call.
+  if (
+    value === undefined ||
+    (type !== undefined && flag.valueType !== type && typeof value !== type)
+  ) {
+    return unserved(record, flag, defaultValue, variant, value, type);
+  }
+  if (record !== undefined) settle(record, flag, variant, reason);
+  return value as T;
+}
+
+/** Why a variant chosen was not served: there is none, it is not defined, or of another type. */
+function unserved<T>(
+  record: ResolutionRecord | undefined,
+  flag: CompiledFlag,
+  defaultValue: T,
+  variant: string | undefined,
+  value: FlagValue | undefined,
+  type: FlagValueType | undefined,
+): T {
+  if (variant === undefined) return codeDefault(record, flag, defaultValue, 'DEFAULT');
+  if (record === undefined) return defaultValue;
+  const message =
+    value === undefined
+      ? `Flag "${flag.key}" chose variant "${variant}", which it does not define.`
+      : `Flag "${flag.key}" is a ${typeof value} flag but was evaluated as ${type}; use the matching getter.`;
+  return fail(
+    record,
+    flag,
+    defaultValue,
+    value === undefined ? 'GENERAL' : 'TYPE_MISMATCH',
+    message,
+  );
 }
 
 function typeOf(value: unknown): FlagValueType {
@@ -150,29 +232,19 @@ function details<T extends FlagValue | null>(
   context: EvaluationContext | null,
   type: FlagValueType | undefined,
 ): EvaluationResult<T> {
-  const value = resolve(flagSet, key, type, context ?? EMPTY_CONTEXT);
+  const record = new ResolutionRecord();
+  const value = resolveValue<T>(flagSet, key, type, defaultValue, context, record);
   const result: EvaluationResult<T> = {
-    value: value === CODE_DEFAULT ? defaultValue : (value as T),
-    reason: outcome.reason,
-    flagMetadata: outcome.metadata,
+    value,
+    reason: record.reason,
+    flagMetadata: record.flag?.metadata ?? flagSet.metadata,
   };
-  if (outcome.variant !== undefined) result.variant = outcome.variant;
-  if (outcome.errorCode !== undefined) {
-    result.errorCode = outcome.errorCode;
-    result.errorMessage = outcome.errorMessage;
+  if (record.variant !== undefined) result.variant = record.variant;
+  if (record.errorCode !== undefined) {
+    result.errorCode = record.errorCode;
+    result.errorMessage = record.errorMessage;
   }
   return result;
-}
-
-function typedValue<T>(
-  flagSet: FlagSet,
-  key: string,
-  type: FlagValueType,
-  defaultValue: T,
-  context: EvaluationContext | null,
-): T {
-  const value = resolve(flagSet, key, type, context ?? EMPTY_CONTEXT);
-  return value === CODE_DEFAULT ? defaultValue : (value as T);
 }
 
 /**
@@ -184,9 +256,9 @@ export function getBoolean(
   flagSet: FlagSet,
   key: string,
   defaultValue: boolean,
-  context: EvaluationContext = EMPTY_CONTEXT,
+  context?: EvaluationContext,
 ): boolean {
-  return typedValue(flagSet, key, 'boolean', defaultValue, context);
+  return resolveValue(flagSet, key, 'boolean', defaultValue, context, undefined);
 }
 
 /**
@@ -198,9 +270,9 @@ export function getString(
   flagSet: FlagSet,
   key: string,
   defaultValue: string,
-  context: EvaluationContext = EMPTY_CONTEXT,
+  context?: EvaluationContext,
 ): string {
-  return typedValue(flagSet, key, 'string', defaultValue, context);
+  return resolveValue(flagSet, key, 'string', defaultValue, context, undefined);
 }
 
 /**
@@ -212,9 +284,9 @@ export function getNumber(
   flagSet: FlagSet,
   key: string,
   defaultValue: number,
-  context: EvaluationContext = EMPTY_CONTEXT,
+  context?: EvaluationContext,
 ): number {
-  return typedValue(flagSet, key, 'number', defaultValue, context);
+  return resolveValue(flagSet, key, 'number', defaultValue, context, undefined);
 }
 
 /**
@@ -226,9 +298,9 @@ export function getObject<T extends JsonObject>(
   flagSet: FlagSet,
   key: string,
   defaultValue: T,
-  context: EvaluationContext = EMPTY_CONTEXT,
+  context?: EvaluationContext,
 ): T {
-  return typedValue(flagSet, key, 'object', defaultValue, context);
+  return resolveValue(flagSet, key, 'object', defaultValue, context, undefined);
 }
 
 /**

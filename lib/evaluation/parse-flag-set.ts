@@ -3,11 +3,17 @@ import { compactTexts } from './compact-texts';
 import { CompiledFlag, type SharedCompileOptions, TargetingFailure } from './compiled-flag';
 import type { FlagMetadata } from './evaluation.types';
 import { flagKeyProblem } from './flag-key';
-import { FlagSet } from './flag-set';
-import { type ParseOptions, type ResolvedParseOptions, resolveParseOptions } from './parse-options';
+import { FlagSet, flagTable } from './flag-set';
+import {
+  type ParseOptions,
+  type ResolvedParseOptions,
+  resolveParseOptions,
+  ruleLimitsOf,
+} from './parse-options';
 import { formatCount } from './targeting/format-count';
 import { MAX_COST, RuleCosts, nodesBreach, problemPath } from './targeting/rule-cost';
 import {
+  EMPTY_METADATA,
   type FlagParts,
   RESERVED_KEYS,
   checkMetadata,
@@ -24,7 +30,6 @@ import { type ValidationError, pointer } from './validation-error';
 export type ParseResult = { ok: true; flagSet: FlagSet } | { ok: false; errors: ValidationError[] };
 
 const TOP_LEVEL_PROPERTIES = new Set(['$schema', 'flags', '$evaluators', 'metadata']);
-const EMPTY_METADATA: FlagMetadata = Object.freeze({});
 
 function utf8Length(text: string): number {
   let bytes = 0;
@@ -185,13 +190,7 @@ function build(
     return { ok: false, errors };
   }
   const evaluators = (document.$evaluators as Record<string, unknown> | undefined) ?? {};
-  const limits = {
-    maxDepth: options.maxDepth,
-    maxNodes: options.maxNodes,
-    maxStringLength: options.maxStringLength,
-    maxArrayLength: options.maxArrayLength,
-    maxBuckets: options.maxBuckets,
-  };
+  const limits = ruleLimitsOf(options);
   const costs = new RuleCosts(evaluators, limits);
   const shared: SharedCompileOptions = { evaluators, ...limits, costs };
   let checks: EvaluatorChecks | undefined;
@@ -242,23 +241,20 @@ function build(
   }
   if (errors.length > 0) return { ok: false, errors };
   const targetings = compactTexts(sources);
-  const flags = new Map<string, CompiledFlag>();
+  const flags = flagTable();
   pending.forEach(({ key, parts, metadata }, index) => {
     const targeting =
       parts.problem !== undefined ? new TargetingFailure(parts.problem) : targetings[index];
-    flags.set(
+    flags[key] = new CompiledFlag(
       key,
-      new CompiledFlag(
-        key,
-        parts.enabled,
-        parts.variants,
-        parts.defaultVariant,
-        metadata,
-        targeting,
-      ),
+      parts.enabled,
+      parts.variants,
+      parts.defaultVariant,
+      metadata,
+      targeting,
     );
   });
-  return { ok: true, flagSet: new FlagSet(flags, setMetadata, shared) };
+  return { ok: true, flagSet: new FlagSet(flags, pending.length, setMetadata, shared) };
 }
 
 /**

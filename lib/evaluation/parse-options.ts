@@ -1,3 +1,5 @@
+import type { RuleLimits } from './targeting/rule-cost';
+
 /**
  * Options of `parseFlagSet`.
  * @publicApi
@@ -59,5 +61,16 @@ export function resolveParseOptions(options: ParseOptions = {}): ResolvedParseOp
     maxStringLength: options.maxStringLength ?? 65_536,
     maxArrayLength: options.maxArrayLength ?? 100_000,
     maxBuckets: options.maxBuckets ?? 1_000,
+  };
+}
+
+/** The limits each flag's targeting keeps to, out of resolved options. @internal */
+export function ruleLimitsOf(options: ResolvedParseOptions): RuleLimits {
+  return {
+    maxDepth: options.maxDepth,
+    maxNodes: options.maxNodes,
+    maxStringLength: options.maxStringLength,
+    maxArrayLength: options.maxArrayLength,
+    maxBuckets: options.maxBuckets,
   };
 }

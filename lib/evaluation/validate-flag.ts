@@ -184,6 +184,9 @@ function broken(problem: string): FlagParts {
   };
 }
 
+/** The metadata of a flag set that has none. @internal */
+export const EMPTY_METADATA: FlagMetadata = Object.freeze({});
+
 /** Flag metadata overlays the flag set's; flags without their own share the set's object. @internal */
 export function mergeMetadata(
   set: FlagMetadata,

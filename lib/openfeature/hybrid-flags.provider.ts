@@ -9,12 +9,10 @@ import {
   StandardResolutionReasons,
 } from '@openfeature/server-sdk';
 import type { ServedFlagsChange } from '../core/served-flags';
-import {
-  type EvaluationErrorCode,
-  type FlagValue,
-  type FlagValueType,
-  evaluate,
-} from '../evaluation';
+import type { EvaluationErrorCode, FlagValueType } from '../evaluation';
+// The engine module itself, not the evaluation barrel: a call through a re-export reads a getter.
+import { resolveValue } from '../evaluation/evaluate';
+import { ResolutionRecord } from '../evaluation/resolution-record';
 import type { FlagsBinding, FlagsSource } from '../core/flags-binding';
 
 const ERROR_CODES: Readonly<Record<EvaluationErrorCode, ErrorCode>> = {
@@ -80,6 +78,11 @@ export class HybridFlagsProvider implements Provider, FlagsBinding {
   readonly events = new OpenFeatureEventEmitter();
 
   private source?: FlagsSource;
+  /**
+   * Where the engine records how each resolution went, read right after: the provider's own, so
+   * that no other evaluation can come between. Resolution is synchronous, so one is enough.
+   */
+  private readonly resolution = new ResolutionRecord();
   private unsubscribe?: () => void;
   /** Whether the bound source has finished its startup load: changes after that are events. */
   private started = false;
@@ -172,24 +175,21 @@ export class HybridFlagsProvider implements Provider, FlagsBinding {
     }
     // The engine's value types are OpenFeature's; a default of another type (null, an array)
     // is served as it is when the flag cannot be.
-    const result = evaluate(
-      source.served.flagSet,
-      flagKey,
-      defaultValue as unknown as FlagValue,
-      context,
-      type,
-    );
-    source.evaluated(flagKey, result, context);
+    const { flagSet } = source.served;
+    const record = this.resolution;
+    const value = resolveValue(flagSet, flagKey, type, defaultValue, context, record);
+    // The record names the flag evaluated, which spares the usage count a lookup by key.
+    source.evaluated(flagKey, record, context);
     const details: ResolutionDetails<T> = {
-      value: result.value as unknown as T,
-      reason: result.reason,
+      value,
+      reason: record.reason,
       // OpenFeature freezes what it is given: a copy keeps the flag set's own object intact.
-      flagMetadata: { ...result.flagMetadata },
+      flagMetadata: { ...(record.flag?.metadata ?? flagSet.metadata) },
     };
-    if (result.variant !== undefined) details.variant = result.variant;
-    if (result.errorCode !== undefined) {
-      details.errorCode = ERROR_CODES[result.errorCode];
-      details.errorMessage = result.errorMessage;
+    if (record.variant !== undefined) details.variant = record.variant;
+    if (record.errorCode !== undefined) {
+      details.errorCode = ERROR_CODES[record.errorCode];
+      details.errorMessage = record.errorMessage;
     }
     return details;
   }
