@@ -26,4 +26,9 @@ module.exports = {
   transform: { '^.+\\.(t|j|mj)s$': transpile },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  // The package by its name, as the README's snippets import it (test/readme).
+  moduleNameMapper: {
+    '^nestjs-hybrid-flags$': '<rootDir>/lib/index.ts',
+    '^nestjs-hybrid-flags/(openfeature|testing)$': '<rootDir>/lib/$1/index.ts',
+  },
 };

@@ -1,11 +1,10 @@
 import type { StaleFlag, UsageReport } from '../staleness';
 import type { SourceScan } from './code-references';
 import { printable, shown } from './printable';
+import { counted } from '../core/counted';
 
 /** Dynamic references printed at most; `--json` lists them all. */
 const MAX_DYNAMIC_LINES = 10;
-
-const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 /** Keys, types, reasons (which quote metadata and variants) and file names are all escaped. */
 function describeFlag(flag: StaleFlag): string[] {
@@ -30,20 +29,20 @@ export function staleReportLines(
 ): string[] {
   const stored = report.flags.filter((flag) => flag.inStore).length;
   const scope =
-    `${plural(stored, 'flag')} in the store, ` +
+    `${counted(stored, 'flag')} in the store, ` +
     shown`usage since ${report.since} (${report.days} days)` +
     (scan === undefined
       ? '; without --src, flags named only in code and flags named nowhere are not checked'
-      : `, ${plural(scan.files, 'source file')} scanned in ${printable(scan.dir)}`);
+      : `, ${counted(scan.files, 'source file')} scanned in ${printable(scan.dir)}`);
   const lines = [scope, ''];
   for (const flag of stale) lines.push(...describeFlag(flag), '');
   lines.push(
-    stale.length === 0 ? 'No flag to act on.' : `${plural(stale.length, 'flag')} to act on.`,
+    stale.length === 0 ? 'No flag to act on.' : `${counted(stale.length, 'flag')} to act on.`,
   );
   if (scan !== undefined && scan.dynamic.length > 0) {
     lines.push(
       '',
-      `${plural(scan.dynamic.length, 'place')} ${scan.dynamic.length === 1 ? 'names' : 'name'} ` +
+      `${counted(scan.dynamic.length, 'place')} ${scan.dynamic.length === 1 ? 'names' : 'name'} ` +
         'flags the scan cannot read; a flag used only ' +
         'there is reported unreferenced wrongly, so check them before removing one:',
     );

@@ -38,8 +38,9 @@ const ERROR_CODES: Readonly<Record<EvaluationErrorCode, ErrorCode>> = {
  * **Lifecycle.** `initialize()` (called by OpenFeature when the provider is set) resolves once
  * `FlagsModule` has bound it and finished its startup load: the store's flags are served, or
  * `loadTimeoutMs` has passed and the bootstrap flags (or code defaults) are, as for the rest of
- * the application; it never rejects, and a database that is down delays it by `loadTimeoutMs`
- * at most. Until then OpenFeature serves every default with `PROVIDER_NOT_READY`; so does the
+ * the application; a database that is down delays it by `loadTimeoutMs` at most. It rejects only
+ * when the process would exit still unbound (`setProviderAndWait` awaited before the application
+ * is created), with a message saying to use `setProvider` there. Until then OpenFeature serves every default with `PROVIDER_NOT_READY`; so does the
  * provider after its module has stopped. `FlagService.status()` and `FlagsHealthIndicator`
  * say whether the store's flags are served.
  *
@@ -113,9 +114,14 @@ export class HybridFlagsProvider implements Provider, FlagsBinding {
     this.bound = this.nextBinding();
   }
 
-  /** Called by OpenFeature: resolves once bound and past the startup load; never rejects. */
+  /**
+   * Called by OpenFeature: resolves once bound and past the startup load. Rejects only when the
+   * process is about to exit with the provider still unbound: `setProviderAndWait` awaited before
+   * `NestFactory.create` waits for a module that can never start, and would otherwise end the
+   * process without a word.
+   */
   async initialize(): Promise<void> {
-    const source = await this.bound;
+    const source = this.source ?? (await this.boundBeforeExit());
     await source.started;
   }
 
@@ -207,6 +213,30 @@ export class HybridFlagsProvider implements Provider, FlagsBinding {
     this.unsubscribe = undefined;
     this.source = undefined;
     this.started = false;
+  }
+
+  /**
+   * The next binding; or a rejection when Node is about to exit first, which it does only once
+   * nothing else is pending (`beforeExit` is never emitted while a server listens or a timer runs).
+   */
+  private boundBeforeExit(): Promise<FlagsSource> {
+    return new Promise((resolve, reject) => {
+      const neverBound = () =>
+        reject(
+          new Error(
+            'HybridFlagsProvider: the process is exiting and no FlagsModule has bound this provider. ' +
+              'OpenFeature.setProviderAndWait() awaited before NestFactory.create() waits for a module ' +
+              'that cannot start yet: call OpenFeature.setProvider(provider) there (the provider ' +
+              'turns READY when FlagsModule has loaded its flags), or await setProviderAndWait after ' +
+              'app.init(), and give the same provider to FlagsModule.forRoot({ openFeature }).',
+          ),
+        );
+      process.once('beforeExit', neverBound);
+      void this.bound.then((source) => {
+        process.removeListener('beforeExit', neverBound);
+        resolve(source);
+      });
+    });
   }
 
   private nextBinding(): Promise<FlagsSource> {

@@ -7,6 +7,7 @@ import { flagSetFromStore } from './flag-set-from-store';
 import { planChange } from '../core/plan-change';
 import { readFlagFile } from '../core/read-flag-file';
 import { withTimeout } from '../core/with-timeout';
+import { counted } from '../core/counted';
 
 /** How often startup tries the store again within `loadTimeoutMs`. */
 const BOOT_RETRY_MS = 50;
@@ -60,7 +61,7 @@ export class StartupLoader implements OnApplicationBootstrap {
         loadedAt: new Date(),
       });
       this.logger.warn(
-        `Serving the ${fallback.flagSet.size} bootstrap flags until the store answers.`,
+        `Serving ${counted(fallback.flagSet.size, 'bootstrap flag')} until the store answers.`,
       );
     } else {
       this.logger.warn(
@@ -134,7 +135,7 @@ export class StartupLoader implements OnApplicationBootstrap {
     this.seed = undefined;
     if (outcome.status === 'applied') {
       this.logger.log(
-        `Seeded the empty store with ${Object.keys(seed.flags).length} flags (revision 1).`,
+        `Seeded the empty store with ${counted(Object.keys(seed.flags).length, 'flag')} (revision 1).`,
       );
     }
   }

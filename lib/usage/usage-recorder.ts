@@ -123,13 +123,21 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
       );
       return;
     }
+    const missing = 'If the usage table is missing, run the migrations in FLAG_MIGRATIONS.';
+    if (this.stopped) {
+      // The last flush: nothing comes after it to retry.
+      this.logger.warn(
+        `The last usage counts could not be stored (${(error as Error).message}): usage reports ` +
+          `miss this instance's last evaluations. ${missing}`,
+      );
+      return;
+    }
     this.counter.restore(pending);
     if (this.failing) return;
     this.failing = true;
     this.logger.warn(
       `Usage counts could not be stored (${(error as Error).message}); they are kept in memory ` +
-        `and retried every ${this.options?.flushMs} ms. If the usage table is missing, run ` +
-        'the migrations in FLAG_MIGRATIONS.',
+        `and retried every ${this.options?.flushMs} ms. ${missing}`,
     );
   }
 }

@@ -204,6 +204,10 @@ describe('toWebhookKey', () => {
     [{ secret: 'short' }, /at least 32 bytes/],
     [{ publicKey: 'not a key' }, /not a PEM public key/],
     [
+      { publicKey: ec.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string },
+      /is a private key: give the application only the public half/,
+    ],
+    [
       { publicKey: pem(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey) },
       /at least 2048 bits/,
     ],

@@ -80,6 +80,15 @@ export function toWebhookKey(options: WebhookKeyOptions): WebhookKey {
     key = createSecretKey(Buffer.from(options.secret));
     natural = 'HS256';
   } else {
+    // Node derives a public key from a private one without a word: the private half would then
+    // sit in the application's configuration, where it can sign deliveries for anyone reading it.
+    if (typeof options.publicKey === 'string' && /PRIVATE KEY-----/.test(options.publicKey)) {
+      throw new WebhookKeyError(
+        `${name} is a private key: give the application only the public half ` +
+          '(hybrid-flags keygen writes it as <name>-public.pem) and keep the private key with ' +
+          'whoever pushes flags, out of version control.',
+      );
+    }
     try {
       key = createPublicKey(options.publicKey as string);
     } catch (error) {
