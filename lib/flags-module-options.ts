@@ -31,6 +31,11 @@ import {
   resolveSyncOptions,
 } from './sync/sync-options';
 import {
+  type ResolvedTelemetryOptions,
+  type TelemetryOptions,
+  resolveTelemetryOptions,
+} from './telemetry/telemetry-options';
+import {
   type ResolvedUsageOptions,
   type UsageOptions,
   resolveUsageOptions,
@@ -91,6 +96,16 @@ export interface FlagsModuleOptions {
   /** Prometheus metrics. @default true (when prom-client is installed) */
   metrics?: MetricsOptions;
   /**
+   * OpenTelemetry: a `feature_flag.evaluation` event for each evaluation (sampled as
+   * `events.sampleRate` says) on the request's span (the one active when the request reached the
+   * module; `span: 'active'` for the span active at each evaluation), a `flags.delivery` span for
+   * each delivery. Given as
+   * an object, `@opentelemetry/api` must be installed; `false` turns it off.
+   * @example telemetry: { contextId: true } // also record the targeting key
+   * @default on where `@opentelemetry/api` is installed, without the targeting key
+   */
+  telemetry?: TelemetryOptions;
+  /**
    * An OpenFeature provider to serve these flags: `new HybridFlagsProvider()` from
    * `nestjs-hybrid-flags/openfeature`, bound to the module's in-memory flags while it runs.
    * @example openFeature: provider // the instance also given to OpenFeature.setProvider()
@@ -136,6 +151,7 @@ export interface ResolvedFlagsOptions {
   usage: ResolvedUsageOptions;
   events: ResolvedEventOptions;
   metrics: ResolvedMetricsOptions;
+  telemetry: ResolvedTelemetryOptions;
   /** Whether evaluations are counted in memory: for usage, or for metrics. */
   counting: boolean;
   openFeature?: FlagsBinding;
@@ -151,6 +167,7 @@ const OPTIONS = [
   'usage',
   'events',
   'metrics',
+  'telemetry',
   'openFeature',
 ];
 
@@ -202,6 +219,7 @@ export function resolveFlagsModuleOptions(options: FlagsModuleOptions = {}): Res
     usage,
     events: resolveEventOptions(options.events),
     metrics,
+    telemetry: resolveTelemetryOptions(options.telemetry),
     // Metrics report the same totals, so they count even where usage is not stored.
     counting: usage !== false || metrics !== false,
     ...(options.openFeature === undefined ? {} : { openFeature: options.openFeature }),

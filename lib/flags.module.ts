@@ -6,6 +6,7 @@ import { type FlagsModuleOptions, resolveFlagsModuleOptions } from './flags-modu
 import { METRICS_PROVIDERS } from './metrics/metrics.providers';
 import { FlagStore } from './ports/flag-store';
 import { SYNC_PROVIDERS } from './sync/sync.providers';
+import { TELEMETRY_PROVIDERS } from './telemetry/telemetry.providers';
 import { USAGE_PROVIDERS } from './usage/usage.providers';
 import { WEBHOOK_PROVIDERS } from './webhook/webhook.providers';
 
@@ -32,6 +33,7 @@ import { WEBHOOK_PROVIDERS } from './webhook/webhook.providers';
     ...USAGE_PROVIDERS,
     ...WEBHOOK_PROVIDERS,
     ...METRICS_PROVIDERS,
+    ...TELEMETRY_PROVIDERS,
   ],
   exports: [...CORE_EXPORTS, FlagStore],
 })

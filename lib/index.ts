@@ -69,6 +69,7 @@ export type { EventOptions } from './core/event-options';
 export type { SyncOptions } from './sync/sync-options';
 export type { UsageOptions } from './usage/usage-options';
 export type { MetricsOptions } from './metrics/metrics-options';
+export type { TelemetryOptions } from './telemetry/telemetry-options';
 export type { StoreOptions } from './store/store-options';
 export type { FlagsBinding, FlagsSource } from './core/flags-binding';
 import * as flagsConfigurationError from './core/flags-configuration.error';

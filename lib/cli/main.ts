@@ -37,7 +37,8 @@ export function generalHelp(): string {
   const lines = COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
   return `Usage: hybrid-flags <command> [options]
 
-Manage the flags of an application that uses nestjs-hybrid-flags (see docs/protocol.md).
+Manage the flags of an application that uses nestjs-hybrid-flags. The protocol it speaks:
+node_modules/nestjs-hybrid-flags/docs/protocol.md.
 
 Commands:
 ${lines.join('\n')}

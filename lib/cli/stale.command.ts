@@ -42,7 +42,7 @@ function usageReportOf(body: Record<string, unknown>): UsageReport {
     );
   if (!valid) {
     throw new CommandError(
-      `the application answered GET usage with a body that is not a usage report (docs/protocol.md); check that --url names the application's flag endpoints and that the application runs a nestjs-hybrid-flags version with usage reports`,
+      `the application answered GET usage with a body that is not a usage report (docs/protocol.md in the nestjs-hybrid-flags package); check that --url names the application's flag endpoints and that the application runs a nestjs-hybrid-flags version with usage reports`,
     );
   }
   return body as unknown as UsageReport;

@@ -25,7 +25,6 @@ export class EvaluationEvents implements OnModuleInit {
   /** Whether any evaluation is passed on: false unless a listener or the emitter is configured. */
   readonly enabled: boolean;
   private readonly listeners: Array<(event: FlagEvaluationEvent) => void> = [];
-  private readonly sampleRate: number;
   private queue: FlagEvaluationEvent[] = [];
   private scheduled = false;
   private droppedEvents = 0;
@@ -36,8 +35,7 @@ export class EvaluationEvents implements OnModuleInit {
     private readonly moduleRef: ModuleRef,
   ) {
     if (options.onEvaluation !== undefined) this.listeners.push(options.onEvaluation);
-    this.sampleRate = options.sampleRate;
-    this.enabled = (options.onEvaluation !== undefined || options.emit) && this.sampleRate > 0;
+    this.enabled = (options.onEvaluation !== undefined || options.emit) && options.sampleRate > 0;
   }
 
   onModuleInit(): void {
@@ -46,9 +44,11 @@ export class EvaluationEvents implements OnModuleInit {
     this.listeners.push((event) => emitter.emit(FLAG_EVALUATION_EVENT, event));
   }
 
-  /** Queues the event of an evaluation that just ran, if it is sampled. */
+  /**
+   * Queues the event of an evaluation that just ran. `EvaluationObserver` calls it for the
+   * evaluations sampled only: it draws once for the events and the trace.
+   */
   evaluated(key: string, resolution: Resolution, context: EvaluationContext | undefined): void {
-    if (this.sampleRate < 1 && Math.random() >= this.sampleRate) return;
     if (this.queue.length >= MAX_QUEUED) {
       this.droppedEvents++;
       return;

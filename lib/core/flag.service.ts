@@ -11,13 +11,22 @@ import type {
 // The engine module itself, not the evaluation barrel: a call through a re-export reads a getter.
 import { evaluateAll, evaluateFlag, resolveValue } from '../evaluation/evaluate';
 import { ResolutionRecord } from '../evaluation/resolution-record';
-import { FlagContextStorage } from './flag-context.storage';
+import { type AmbientRequest, FlagContextStorage } from './flag-context.storage';
 import type { FlagsStatus } from './flags-status';
 import { EvaluationObserver } from './evaluation-observer';
+import { mergeContexts } from './merge-contexts';
 
 /** A request's context with the one passed merged over it; out of line, to keep calls small. */
 function merged(ambient: EvaluationContext, explicit: EvaluationContext | undefined) {
-  return explicit === undefined ? ambient : { ...ambient, ...explicit };
+  return explicit === undefined ? ambient : mergeContexts(ambient, explicit);
+}
+
+/** The request's context (when serving one) with the explicit one merged over it. */
+function contextOf(
+  request: AmbientRequest | undefined,
+  explicit: EvaluationContext | undefined,
+): EvaluationContext | undefined {
+  return request === undefined ? explicit : merged(request.context(), explicit);
 }
 
 /**
@@ -81,9 +90,10 @@ export class FlagService {
    * error. Answers "why does this user see that?".
    */
   evaluate(key: string, context?: EvaluationContext): EvaluationResult<FlagValue | null> {
-    const merged = this.contextOf(context);
+    const request = this.ambient.request();
+    const merged = contextOf(request, context);
     const result = evaluateFlag(this.state.served.flagSet, key, merged);
-    this.observer.resolved(key, result, merged);
+    this.observer.resolved(key, result, merged, request ?? null);
     return result;
   }
 
@@ -93,7 +103,7 @@ export class FlagService {
    * look used: count them where they are used.
    */
   evaluateAll(context?: EvaluationContext): Record<string, EvaluationResult<FlagValue | null>> {
-    return evaluateAll(this.state.served.flagSet, this.contextOf(context));
+    return evaluateAll(this.state.served.flagSet, contextOf(this.ambient.request(), context));
   }
 
   /** The store revision being served (0 before the store's flags are loaded). */
@@ -128,7 +138,9 @@ export class FlagService {
     defaultValue: T,
     context: EvaluationContext | undefined,
   ): T {
-    const merged = this.contextOf(context);
+    // Looked up once: the request gives both the context and what its trace records on.
+    const request = this.ambient.request();
+    const merged = contextOf(request, context);
     const resolution = this.resolution;
     const value = resolveValue(
       this.state.served.flagSet,
@@ -138,13 +150,7 @@ export class FlagService {
       merged,
       resolution,
     );
-    this.observer.resolved(key, resolution, merged);
+    this.observer.resolved(key, resolution, merged, request ?? null);
     return value;
-  }
-
-  /** The request's context (when serving one) with the explicit one merged over it. */
-  private contextOf(explicit: EvaluationContext | undefined): EvaluationContext | undefined {
-    const ambient = this.ambient.current();
-    return ambient === undefined ? explicit : merged(ambient, explicit);
   }
 }

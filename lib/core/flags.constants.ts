@@ -15,6 +15,12 @@ export const EVENT_OPTIONS = 'FLAGS:EVENT_OPTIONS';
 /** Whether evaluations are counted in memory (for usage or metrics). @internal */
 export const COUNTING = 'FLAGS:COUNTING';
 
+/**
+ * What else records evaluations: the telemetry feature's `EvaluationTracer`, when telemetry is on
+ * (absent where it is off, and in `FlagsTestingModule`). @internal
+ */
+export const EVALUATION_TRACER = 'FLAGS:EVALUATION_TRACER';
+
 /** The `openFeature` binding, or null. @internal */
 export const FLAGS_BINDING = 'FLAGS:BINDING';
 

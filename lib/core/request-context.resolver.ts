@@ -2,6 +2,7 @@ import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { EvaluationContext } from '../evaluation';
 import type { ResolvedContextOptions } from './context-options';
 import { CONTEXT_OPTIONS } from './flags.constants';
+import { mergeContexts } from './merge-contexts';
 
 /** What the default request context reads: a request with headers and maybe a user. */
 interface RequestLike {
@@ -72,7 +73,7 @@ export class RequestContextResolver {
     const { fromRequest, headers } = this.options;
     const caller =
       fromRequest === undefined ? defaultCaller(request) : fromRequest(request, context);
-    const built = { ...headerAttributes(request, headers), ...caller };
+    const built = mergeContexts(headerAttributes(request, headers), caller);
     if (key !== undefined) this.built.set(key, built);
     return built;
   }

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ActivityCounters, type DeliveryOutcome } from '../core/activity-counters';
+import { DeliverySpans } from '../telemetry';
 import type { SignedExchange } from './signed-exchange';
 
 /** Changed keys and problem paths a log entry lists at most (with the full count beside). */
@@ -27,7 +28,7 @@ function errorCode(status: number, body: Record<string, unknown>): string {
 
 /**
  * Ends every request to `POST {webhookPath}/deliveries` with exactly one structured log entry
- * (context `FlagsModule`) and one count for the metrics. The entry is an object with a stable
+ * (context `FlagsModule`), one count for the metrics and one span for the trace. The entry is an object with a stable
  * `event` name; the README's "Logs" section lists the events and their fields.
  * @internal
  */
@@ -35,13 +36,16 @@ function errorCode(status: number, body: Record<string, unknown>): string {
 export class DeliveryLog {
   private readonly logger = new Logger('FlagsModule');
 
-  constructor(private readonly activity: ActivityCounters) {}
+  constructor(
+    private readonly activity: ActivityCounters,
+    private readonly spans: DeliverySpans,
+  ) {}
 
   /** The delivery was answered 200: applied, or unchanged (not newer than the current revision). */
   answered(exchange: SignedExchange, answer: DeliveryAnswer): void {
     const fields = this.common(exchange, HttpStatus.OK);
     if (answer.status === 'applied') {
-      this.activity.delivery('applied');
+      this.counted(exchange, 'applied');
       this.logger.log({
         event: 'flags.delivery.applied',
         ...fields,
@@ -49,7 +53,7 @@ export class DeliveryLog {
         changed: answer.changed.slice(0, LISTED),
       });
     } else {
-      this.activity.delivery('unchanged');
+      this.counted(exchange, 'unchanged');
       this.logger.log({
         event: 'flags.delivery.unchanged',
         ...fields,
@@ -64,7 +68,7 @@ export class DeliveryLog {
       this.errorAnswer(exchange, error.getStatus(), error.getResponse());
       return;
     }
-    this.end('failed', 'internal_error', 'error', {
+    this.end(exchange, 'failed', 'internal_error', 'error', {
       ...this.common(exchange, HttpStatus.INTERNAL_SERVER_ERROR),
       cause: error instanceof Error ? error.message : String(error),
     });
@@ -76,14 +80,17 @@ export class DeliveryLog {
     const reason = errorCode(status, body);
     if (status === HttpStatus.UNAUTHORIZED) {
       // Counted one by one, logged as a tally (RefusalTally): anyone can send these.
-      this.activity.delivery('refused', reason);
+      this.counted(exchange, 'refused', reason);
       return;
     }
     const fields = this.common(exchange, status);
     if (reason === 'store_unavailable') {
       // The control plane retries; the outage itself is logged by the module as an error.
       const cause = exchange.cause instanceof Error ? exchange.cause.message : undefined;
-      this.end('failed', reason, 'warn', { ...fields, ...(cause === undefined ? {} : { cause }) });
+      this.end(exchange, 'failed', reason, 'warn', {
+        ...fields,
+        ...(cause === undefined ? {} : { cause }),
+      });
       return;
     }
     if (typeof body.reason === 'string') fields.tokenReason = body.reason;
@@ -94,17 +101,36 @@ export class DeliveryLog {
       fields.problemCount = paths.length;
       fields.problems = paths.slice(0, LISTED);
     }
-    this.end('refused', reason, 'warn', fields);
+    this.end(exchange, 'refused', reason, 'warn', fields);
   }
 
   private end(
+    exchange: SignedExchange,
     outcome: DeliveryOutcome,
     reason: string,
     level: 'warn' | 'error',
     fields: Fields,
   ): void {
-    this.activity.delivery(outcome, reason);
+    this.counted(exchange, outcome, reason);
     this.logger[level]({ event: `flags.delivery.${outcome}`, reason, ...fields });
+  }
+
+  /** The delivery's count and span: every entry, and every tallied refusal, has both. */
+  private counted(exchange: SignedExchange, outcome: DeliveryOutcome, reason = ''): void {
+    this.activity.delivery(outcome, reason);
+    const { delivery, startedAt } = exchange;
+    this.spans.delivered({
+      outcome,
+      reason,
+      startedAt,
+      ...(delivery === undefined
+        ? {}
+        : {
+            kind: delivery.kind,
+            revision: delivery.revision,
+            ...(delivery.kind === 'patch' ? { baseRevision: delivery.baseRevision } : {}),
+          }),
+    });
   }
 
   private common(exchange: SignedExchange, status: number): Fields {

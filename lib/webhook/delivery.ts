@@ -50,7 +50,8 @@ export function parseDelivery(
   }
   const options = {
     notAnObject: 'a delivery is a JSON object with a "kind"',
-    unknownField: (field: string) => `a ${kind} has no "${field}"; see docs/protocol.md`,
+    unknownField: (field: string) =>
+      `a ${kind} has no "${field}"; see docs/protocol.md in the nestjs-hybrid-flags package`,
   };
   if (kind === 'snapshot') {
     const read = validateDto(SnapshotDeliveryDto, body, options);

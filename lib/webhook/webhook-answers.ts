@@ -32,7 +32,7 @@ export function unsupportedMediaType(): HttpException {
   return new HttpException(
     {
       error: 'unsupported_media_type',
-      message: `Send signed bodies as Content-Type: ${SIGNED_MEDIA_TYPE} (docs/protocol.md).`,
+      message: `Send signed bodies as Content-Type: ${SIGNED_MEDIA_TYPE} (the protocol: docs/protocol.md in the nestjs-hybrid-flags package).`,
     },
     HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   );

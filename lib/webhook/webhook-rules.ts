@@ -39,7 +39,7 @@ export function resolveWebhookRules(options: WebhookOptions): WebhookRules {
   }
   if (!Array.isArray(options.keys) || options.keys.length === 0) {
     throw new FlagsConfigurationError(
-      'webhook.keys needs at least one key (see docs/protocol.md).',
+      'webhook.keys needs at least one key (see docs/protocol.md in the nestjs-hybrid-flags package).',
     );
   }
   const kids = options.keys.map((key) => key.kid);

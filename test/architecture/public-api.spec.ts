@@ -139,6 +139,7 @@ describe('the public API', () => {
         'type StoreState',
         'StoreUnreachableError',
         'type SyncOptions',
+        'type TelemetryOptions',
         'TypeOrmFlagStore',
         'type UsageCount',
         'type UsageOptions',

@@ -9,8 +9,9 @@ import { importsOf, sourceFiles } from './import-rules';
  * - Kernel: core/ (the state served, FlagService, context, guard, counting), ports/ (the store's
  *   contracts), evaluation/ and staleness/ (pure). Any feature may use any file of the kernel;
  *   the kernel uses no feature.
- * - Features: store/, sync/, usage/, webhook/, metrics/, openfeature/, cli/, entities/. A feature
- *   uses another feature only through that feature's index.ts, its public face.
+ * - Features: store/, sync/, usage/, webhook/, metrics/, telemetry/, openfeature/, cli/,
+ *   entities/. A feature uses another feature only through that feature's index.ts, its public
+ *   face.
  * - Composition roots: the files directly in lib/ and testing/ (the modules, the options, the
  *   package's entry points) may use anything; nothing uses them.
  * - No import cycle at all, type-only imports included: a cycle of type imports turns into a
@@ -133,6 +134,7 @@ describe('the slices of lib/', () => {
         'usage',
         'webhook',
         'metrics',
+        'telemetry',
         'openfeature',
         'cli',
         'entities',
