@@ -7,6 +7,7 @@ import { CommandError, EXIT_OK, UsageError, printJson, printLines, printNotice }
 import { printable, shown } from './printable';
 import { type PushPlan, type StoredDocument, planPush, snapshotBody } from './push-plan';
 import { REMOTE_HELP, REMOTE_OPTIONS, clientFromArgs } from './remote';
+import { counted } from '../core/counted';
 
 /** Rounds of read-plan-send before giving up on a store other writers keep moving. */
 const MAX_ROUNDS = 5;
@@ -151,7 +152,7 @@ Example:
       // The keys are the application's answer: each escaped, so none can pass for a separator.
       const changed = count > 0 ? `: ${result.changed.map(printable).join(', ')}` : '';
       printLines(io, [
-        shown`${file}: applied as revision ${result.revision} (${result.delivery} on revision ${result.previousRevision}), ${count} change${count === 1 ? '' : 's'}` +
+        shown`${file}: applied as revision ${result.revision} (${result.delivery} on revision ${result.previousRevision}), ${counted(count, 'change')}` +
           changed,
         `checksum ${checksum}`,
       ]);

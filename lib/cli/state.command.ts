@@ -6,6 +6,7 @@ import { describeRefusal } from './flags-client';
 import { CommandError, EXIT_FAILURE, EXIT_OK, printJson, printLines } from './output';
 import { printable, shown } from './printable';
 import { REMOTE_HELP, REMOTE_OPTIONS, clientFromArgs } from './remote';
+import { counted } from '../core/counted';
 
 interface Holding {
   revision: number;
@@ -21,7 +22,7 @@ function describe(name: string, holding: Holding | null): string {
   if (holding === null) return `${name}: unavailable (the database did not answer)`;
   const when = holding.updatedAt ?? holding.loadedAt;
   return (
-    shown`${name}: revision ${holding.revision}, ${holding.flagCount} flag${holding.flagCount === 1 ? '' : 's'}, ` +
+    shown`${name}: revision ${holding.revision}, ${counted(holding.flagCount, 'flag')}, ` +
     shown`checksum ${holding.checksum || '(none)'}` +
     (holding.source === undefined ? '' : shown`, from ${holding.source}`) +
     (when ? shown`, ${holding.updatedAt === undefined ? 'loaded' : 'updated'} ${when}` : '')

@@ -3,6 +3,7 @@ import type { Command } from './command';
 import { problemLine } from './flag-file';
 import { EXIT_FAILURE, EXIT_OK, UsageError, printJson, printLines, printNotice } from './output';
 import { shown } from './printable';
+import { counted } from '../core/counted';
 
 /** `hybrid-flags validate`: checks a flagd flag file as the application would. @internal */
 export const validateCommand: Command = {
@@ -37,7 +38,7 @@ Exit codes: 0 valid, 1 invalid (every problem is printed as "<path>: <message>")
       if (json) printJson(io, []);
       else {
         printLines(io, [
-          shown`${file}: valid, ${count} flag${count === 1 ? '' : 's'} (${lenient ? 'lenient' : 'strict'})`,
+          shown`${file}: valid, ${counted(count, 'flag')} (${lenient ? 'lenient' : 'strict'})`,
         ]);
       }
       return EXIT_OK;
@@ -50,7 +51,7 @@ Exit codes: 0 valid, 1 invalid (every problem is printed as "<path>: <message>")
     } else {
       printLines(io, result.errors.map(problemLine));
       const count = result.errors.length;
-      printNotice(io, shown`${file}: invalid, ${count} problem${count === 1 ? '' : 's'}`);
+      printNotice(io, shown`${file}: invalid, ${counted(count, 'problem')}`);
     }
     return EXIT_FAILURE;
   },

@@ -1,11 +1,28 @@
 import { CompiledFlag, type SharedCompileOptions, TargetingFailure } from './compiled-flag';
 import type { FlagMetadata } from './evaluation.types';
-import { mergeMetadata, validateFlag } from './validate-flag';
+import { type FlagParts, mergeMetadata, validateFlag } from './validate-flag';
 import { pointer } from './validation-error';
 
 /** A flag that evaluates to PARSE_ERROR, as lenient validation describes one. */
 function unusable(key: string, setMetadata: FlagMetadata, problem: string): CompiledFlag {
   return new CompiledFlag(key, true, {}, undefined, setMetadata, new TargetingFailure(problem));
+}
+
+/** A definition's parts as lenient validation gives them, or why they cannot make a flag. */
+function partsOf(text: string, path: string): FlagParts | string {
+  let definition: unknown;
+  try {
+    definition = JSON.parse(text);
+  } catch (error) {
+    const reason = (error as Error)?.message ?? String(error);
+    return `Invalid flag definition: not valid JSON: ${reason}`;
+  }
+  // Lenient validation reports nothing: it describes an unusable flag by its problem instead.
+  const parts = validateFlag(definition, path, false, []);
+  if (parts === undefined || parts.problem !== undefined) {
+    return parts?.problem ?? 'Invalid flag definition';
+  }
+  return parts;
 }
 
 /**
@@ -21,18 +38,8 @@ export function flagFromText(
   setMetadata: FlagMetadata,
   shared: SharedCompileOptions,
 ): CompiledFlag {
-  let definition: unknown;
-  try {
-    definition = JSON.parse(text);
-  } catch (error) {
-    const reason = (error as Error)?.message ?? String(error);
-    return unusable(key, setMetadata, `Invalid flag definition: not valid JSON: ${reason}`);
-  }
-  // Lenient validation reports nothing: it describes an unusable flag by its problem instead.
-  const parts = validateFlag(definition, pointer('/flags', key), false, []);
-  if (parts === undefined || parts.problem !== undefined) {
-    return unusable(key, setMetadata, parts?.problem ?? 'Invalid flag definition');
-  }
+  const parts = partsOf(text, pointer('/flags', key));
+  if (typeof parts === 'string') return unusable(key, setMetadata, parts);
   const { enabled, variants, defaultVariant, targeting } = parts;
   const metadata = mergeMetadata(setMetadata, parts.metadata);
   const flag = new CompiledFlag(key, enabled, variants, defaultVariant, metadata, undefined);
@@ -49,14 +56,6 @@ export function flagFromText(
 export function metadataFromText(text: string, setMetadata: FlagMetadata): FlagMetadata {
   // JSON can only name a "metadata" property by spelling it out, or with \u escapes.
   if (!text.includes('metadata') && !text.includes('\\u')) return setMetadata;
-  let definition: unknown;
-  try {
-    definition = JSON.parse(text);
-  } catch {
-    return setMetadata;
-  }
-  const parts = validateFlag(definition, '', false, []);
-  return parts === undefined || parts.problem !== undefined
-    ? setMetadata
-    : mergeMetadata(setMetadata, parts.metadata);
+  const parts = partsOf(text, '');
+  return typeof parts === 'string' ? setMetadata : mergeMetadata(setMetadata, parts.metadata);
 }

@@ -2,7 +2,12 @@ import type { SharedCompileOptions } from './compiled-flag';
 import type { FlagMetadata } from './evaluation.types';
 import { FlagSet, flagTable } from './flag-set';
 import type { ParseResult } from './parse-flag-set';
-import { type ParseOptions, resolveParseOptions, ruleLimitsOf } from './parse-options';
+import {
+  type ParseOptions,
+  resolveParseOptions,
+  ruleLimitsOf,
+  tooManyFlags,
+} from './parse-options';
 import { RuleCosts } from './targeting/rule-cost';
 import { EMPTY_METADATA, isPlainObject } from './validate-flag';
 
@@ -41,8 +46,7 @@ export function lazyFlagSet(
     flags[key] = typeof definition === 'string' ? definition : String(definition);
   }
   if (count > resolved.maxFlags) {
-    const message = `${count} flags is more than the limit of ${resolved.maxFlags}; raise maxFlags or remove flags`;
-    return { ok: false, errors: [{ path: '/flags', message }] };
+    return { ok: false, errors: [tooManyFlags(count, resolved.maxFlags)] };
   }
   const limits = ruleLimitsOf(resolved);
   const shared: SharedCompileOptions = {

@@ -9,6 +9,7 @@ import {
   type ResolvedParseOptions,
   resolveParseOptions,
   ruleLimitsOf,
+  tooManyFlags,
 } from './parse-options';
 import { formatCount } from './targeting/format-count';
 import { MAX_COST, RuleCosts, nodesBreach, problemPath } from './targeting/rule-cost';
@@ -183,10 +184,7 @@ function build(
   const flagsIn = document.flags;
   const keys = Object.keys(flagsIn);
   if (keys.length > options.maxFlags) {
-    errors.push({
-      path: '/flags',
-      message: `${keys.length} flags is more than the limit of ${options.maxFlags}; raise maxFlags or remove flags`,
-    });
+    errors.push(tooManyFlags(keys.length, options.maxFlags));
     return { ok: false, errors };
   }
   const evaluators = (document.$evaluators as Record<string, unknown> | undefined) ?? {};

@@ -1,4 +1,5 @@
 import type { RuleLimits } from './targeting/rule-cost';
+import type { ValidationError } from './validation-error';
 
 /**
  * Options of `parseFlagSet`.
@@ -61,6 +62,14 @@ export function resolveParseOptions(options: ParseOptions = {}): ResolvedParseOp
     maxStringLength: options.maxStringLength ?? 65_536,
     maxArrayLength: options.maxArrayLength ?? 100_000,
     maxBuckets: options.maxBuckets ?? 1_000,
+  };
+}
+
+/** The error of a flag set holding more than `maxFlags` flags, eager or lazy. @internal */
+export function tooManyFlags(count: number, maxFlags: number): ValidationError {
+  return {
+    path: '/flags',
+    message: `${count} flags is more than the limit of ${maxFlags}; raise maxFlags or remove flags`,
   };
 }
 

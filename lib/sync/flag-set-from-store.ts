@@ -2,20 +2,12 @@ import type { FlagSet } from '../evaluation';
 import { lazyFlagSet } from '../evaluation/lazy-flag-set';
 import type { StoredFlagSet } from '../ports/flag-store';
 
-/** A stored text's JSON value; the text itself when it is not JSON, as a lenient load takes it. */
-function parsedOrText(text: string): unknown {
+/** A stored text's JSON value, or `fallback` when the text is not JSON. */
+function parsedOr(text: string, fallback: unknown): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return text;
-  }
-}
-
-function parsedOrNone(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+    return fallback;
   }
 }
 
@@ -29,9 +21,14 @@ function parsedOrNone(text: string): unknown {
 export function flagSetFromStore(stored: StoredFlagSet): FlagSet {
   // fromEntries defines own properties, so no evaluator name can reach a prototype.
   const evaluators = Object.fromEntries(
-    stored.evaluators.map(({ key, definition }) => [key, parsedOrText(definition)]),
+    // An evaluator that is not JSON stays its text, as a lenient load takes it.
+    stored.evaluators.map(({ key, definition }) => [key, parsedOr(definition, definition)]),
   );
-  const loaded = lazyFlagSet(stored.flags, evaluators, parsedOrNone(stored.metadata ?? '{}'));
+  const loaded = lazyFlagSet(
+    stored.flags,
+    evaluators,
+    parsedOr(stored.metadata ?? '{}', undefined),
+  );
   if (!loaded.ok) {
     throw new Error(
       `The stored flags cannot be read: ${loaded.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
