@@ -22,10 +22,17 @@
  * every round of every process, of the round's on / off ratio. Results go to
  * bench/results/telemetry.json (not committed).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
+import {
+  OnOffRounds,
+  SCENARIO_TITLES,
+  type SideSpeeds,
+  millions,
+  option,
+  runChild,
+  runDescription,
+} from './on-off';
 
 const TARGET_RATIO = 0.97;
 const PHASES = {
@@ -34,48 +41,8 @@ const PHASES = {
   request: 'non-recording span, inside a request, context passed',
   'request-ambient': "non-recording span, inside a request, the request's context",
 } as const;
-const SCENARIO_TITLES: Record<string, string> = {
-  A: 'boolean flag on, no rules',
-  B: 'country in [US, CA] and plan == premium',
-  C: '10% rollout of a boolean',
-  D: '3 variants 33/33/34 + plan == internal -> b',
-};
 
 type Phase = keyof typeof PHASES;
-type Side = 'on' | 'off';
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index < 0 ? fallback : Number(process.argv[index + 1]);
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
-function runChild(
-  phase: Phase,
-  rounds: number,
-  roundMs: number,
-  warmupMs: number,
-): Record<Side, Record<string, number[]>> {
-  const output = execFileSync(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      join(__dirname, 'telemetry', 'child.ts'),
-      phase,
-      String(rounds),
-      String(roundMs),
-      String(warmupMs),
-    ],
-    { cwd: join(__dirname, '..'), env: { ...process.env, NODE_ENV: 'production' } },
-  ).toString();
-  return JSON.parse(output.trim().split('\n').pop() as string).results;
-}
 
 function main(): void {
   const processes = option('processes', 2);
@@ -83,38 +50,19 @@ function main(): void {
   const roundMs = option('round-ms', 200);
   const warmupMs = option('warmup-ms', 500);
   const rows = [];
-  const raw: Record<string, unknown> = {};
+  const raw: Record<string, OnOffRounds> = {};
   for (const phase of Object.keys(PHASES) as Phase[]) {
-    const ratios: Record<string, number[]> = {};
-    const speeds: Record<Side, Record<string, number[]>> = { on: {}, off: {} };
+    const measured = new OnOffRounds();
     for (let run = 0; run < processes; run++) {
       process.stdout.write(`${phase}: process ${run + 1}/${processes}...\n`);
-      const results = runChild(phase, rounds, roundMs, warmupMs);
-      for (const id of Object.keys(results.on)) {
-        results.on[id].forEach((on, round) =>
-          (ratios[id] ??= []).push(on / results.off[id][round]),
-        );
-        for (const side of ['on', 'off'] as const)
-          (speeds[side][id] ??= []).push(...results[side][id]);
-      }
+      const args = [phase, rounds, roundMs, warmupMs];
+      measured.add(runChild<{ results: SideSpeeds }>('telemetry/child.ts', args).results);
     }
-    raw[phase] = { speeds, ratios };
-    for (const id of Object.keys(SCENARIO_TITLES)) {
-      rows.push({
-        phase,
-        id,
-        on: median(speeds.on[id]),
-        off: median(speeds.off[id]),
-        ratio: median(ratios[id]),
-        low: Math.min(...ratios[id]),
-        high: Math.max(...ratios[id]),
-      });
-    }
+    raw[phase] = measured;
+    for (const id of Object.keys(SCENARIO_TITLES)) rows.push({ phase, ...measured.row(id) });
   }
-  const millions = (value: number) => `${(value / 1e6).toFixed(2)} M/s`;
   const text = [
-    `${processes} processes × ${rounds} rounds of ${roundMs} ms per side, phase and scenario, ` +
-      `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}. ` +
+    `${runDescription(processes, rounds, roundMs)} per side, phase and scenario. ` +
       `Target: telemetry on keeps ≥ ${TARGET_RATIO * 100}% of the throughput.`,
     '',
     '| Phase | Scenario | telemetry: false | telemetry on | on / off (median) | per-round range | ns added per evaluation |',

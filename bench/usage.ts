@@ -13,52 +13,28 @@
  * second into an in-memory store while it runs. The ratio per scenario is the median, over every
  * round of every process, of the round's on / off ratio.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
+import {
+  OnOffRounds,
+  SCENARIO_TITLES,
+  type SideSpeeds,
+  millions,
+  option,
+  runChild,
+  runDescription,
+} from './on-off';
 
 const TARGET_RATIO = 0.95;
-const SCENARIO_TITLES: Record<string, string> = {
-  A: 'boolean flag on, no rules',
-  B: 'country in [US, CA] and plan == premium',
-  C: '10% rollout of a boolean',
-  D: '3 variants 33/33/34 + plan == internal -> b',
-};
-
-type Mode = 'on' | 'off';
 
 interface ChildResult {
-  results: Record<Mode, Record<string, number[]>>;
-  evaluations: Record<Mode, number>;
-  stored: Record<Mode, number>;
+  results: SideSpeeds;
+  evaluations: Record<'on' | 'off', number>;
+  stored: Record<'on' | 'off', number>;
 }
 
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index < 0 ? fallback : Number(process.argv[index + 1]);
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
-function runChild(rounds: number, roundMs: number, warmupMs: number): ChildResult {
-  const output = execFileSync(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      join(__dirname, 'usage', 'child.ts'),
-      String(rounds),
-      String(roundMs),
-      String(warmupMs),
-    ],
-    { cwd: join(__dirname, '..'), env: { ...process.env, NODE_ENV: 'production' } },
-  ).toString();
-  const result = JSON.parse(output.trim().split('\n').pop() as string) as ChildResult;
+function measure(rounds: number, roundMs: number, warmupMs: number): ChildResult {
+  const result = runChild<ChildResult>('usage/child.ts', [rounds, roundMs, warmupMs]);
   // The sanity check: counting on stores every evaluation made, counting off stores none.
   if (result.stored.on !== result.evaluations.on || result.stored.off !== 0) {
     throw new Error(
@@ -74,29 +50,14 @@ async function main(): Promise<void> {
   const rounds = option('rounds', 10);
   const roundMs = option('round-ms', 300);
   const warmupMs = option('warmup-ms', 1000);
-  const ratios: Record<string, number[]> = {};
-  const speeds: Record<Mode, Record<string, number[]>> = { on: {}, off: {} };
+  const measured = new OnOffRounds();
   for (let run = 0; run < processes; run++) {
     process.stdout.write(`process ${run + 1}/${processes}...\n`);
-    const { results } = runChild(rounds, roundMs, warmupMs);
-    for (const id of Object.keys(results.on)) {
-      results.on[id].forEach((on, round) => (ratios[id] ??= []).push(on / results.off[id][round]));
-      for (const mode of ['on', 'off'] as const)
-        (speeds[mode][id] ??= []).push(...results[mode][id]);
-    }
+    measured.add(measure(rounds, roundMs, warmupMs).results);
   }
-  const rows = Object.keys(SCENARIO_TITLES).map((id) => ({
-    id,
-    on: median(speeds.on[id]),
-    off: median(speeds.off[id]),
-    ratio: median(ratios[id]),
-    low: Math.min(...ratios[id]),
-    high: Math.max(...ratios[id]),
-  }));
-  const millions = (value: number) => `${(value / 1e6).toFixed(2)} M/s`;
+  const rows = Object.keys(SCENARIO_TITLES).map((id) => measured.row(id));
   const text = [
-    `${processes} processes × ${rounds} rounds of ${roundMs} ms per side and scenario, ` +
-      `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}. ` +
+    `${runDescription(processes, rounds, roundMs)} per side and scenario. ` +
       `Target: counting on keeps ≥ ${TARGET_RATIO * 100}% of the throughput.`,
     '',
     '| Scenario | usage off | usage on | on / off (median) | per-round range |',
@@ -110,7 +71,7 @@ async function main(): Promise<void> {
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   writeFileSync(
     join(__dirname, 'results', 'usage.json'),
-    `${JSON.stringify({ processes, rounds, roundMs, warmupMs, speeds, ratios, rows }, null, 2)}\n`,
+    `${JSON.stringify({ processes, rounds, roundMs, warmupMs, ...measured, rows }, null, 2)}\n`,
   );
   process.stdout.write(`\n${text}\n`);
   if (process.argv.includes('--write-readme')) {

@@ -24,15 +24,7 @@ import { FlagContextInterceptor } from '../../lib/core/flag-context.interceptor'
 import { FlagContextStorage } from '../../lib/core/flag-context.storage';
 import { EVALUATION_TRACER } from '../../lib/core/flags.constants';
 import { RequestContextResolver } from '../../lib/core/request-context.resolver';
-
-const { scenarios, context: userContext } = require('../flags/flagd') as {
-  scenarios(): { flags: Record<string, unknown> };
-  context(user: unknown): Record<string, string>;
-};
-const { makeUsers, SCENARIOS } = require('../workload') as {
-  makeUsers(): unknown[];
-  SCENARIOS: Record<string, { key: string; type: 'boolean' | 'string' }>;
-};
+import { SCENARIOS, makeUsers, scenarios, userContext } from '../on-off';
 
 type Side = 'on' | 'off';
 

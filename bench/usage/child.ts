@@ -11,15 +11,7 @@ import { type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FlagService, FlagsModule, InMemoryFlagStore } from '../../lib';
 import { UsageRecorder } from '../../lib/usage/usage-recorder';
-
-const { scenarios, context } = require('../flags/flagd') as {
-  scenarios(): { flags: Record<string, unknown> };
-  context(user: unknown): Record<string, string>;
-};
-const { makeUsers, SCENARIOS } = require('../workload') as {
-  makeUsers(): unknown[];
-  SCENARIOS: Record<string, { key: string; type: 'boolean' | 'string' }>;
-};
+import { SCENARIOS, makeUsers, scenarios, userContext as context } from '../on-off';
 
 type Mode = 'on' | 'off';
 
