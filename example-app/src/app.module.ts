@@ -28,9 +28,14 @@ const FLAG_FILE = join(appDir(), 'flags.json');
         webhook: webhookOptions(),
         sync: {
           listen: process.env.FLAGS_LISTEN !== 'false',
+          // Changes announced to every instance through Redis (README: "Every instance fresh").
+          ...(process.env.REDIS_URL ? { redis: { url: process.env.REDIS_URL } } : {}),
           // How fast other instances pick up a change (see the README's "Every instance").
           ...(process.env.FLAGS_POLL_INTERVAL_MS
             ? { pollIntervalMs: Number(process.env.FLAGS_POLL_INTERVAL_MS) }
+            : {}),
+          ...(process.env.FLAGS_SAFETY_POLL_INTERVAL_MS
+            ? { safetyPollIntervalMs: Number(process.env.FLAGS_SAFETY_POLL_INTERVAL_MS) }
             : {}),
         },
         // Who the caller is, for @FeatureFlag, @FlagValue and every FlagService call.

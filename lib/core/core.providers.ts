@@ -1,5 +1,6 @@
 import type { Provider, Type } from '@nestjs/common';
 import { ActivityCounters } from './activity-counters';
+import { CommitAnnouncer } from './commit-announcer';
 import type { ResolvedContextOptions } from './context-options';
 import { EvaluationEvents } from './evaluation-events';
 import { EvaluationObserver } from './evaluation-observer';
@@ -43,6 +44,7 @@ export const CORE_PROVIDERS: Provider[] = [
   EvaluationEvents,
   EvaluationObserver,
   ActivityCounters,
+  CommitAnnouncer,
   FlagsBinder,
 ];
 

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { FlagsStatus } from './flags-status';
+import type { ChangeNotifications, FlagsStatus } from './flags-status';
 import { type ServedFlags, type ServedFlagsChange, noFlags } from './served-flags';
 
 /**
@@ -17,6 +17,7 @@ export class FlagState {
   private reachable?: boolean;
   private error?: string;
   private checkedAt: Date | null = null;
+  private heard: ChangeNotifications = 'off';
   private markReady!: () => void;
   private markStarted!: () => void;
   /** Settles when the store's flags are served for the first time. */
@@ -109,6 +110,15 @@ export class FlagState {
     return this.checkedAt;
   }
 
+  /** Whether change notifications reach this instance. */
+  get notifications(): ChangeNotifications {
+    return this.heard;
+  }
+
+  set notifications(value: ChangeNotifications) {
+    this.heard = value;
+  }
+
   /** What is served and how the store answers. */
   status(): FlagsStatus {
     const { source, revision, checksum, loadedAt } = this.current;
@@ -120,6 +130,7 @@ export class FlagState {
       loadedAt,
       storeReachable: reachable,
       lastCheckedAt: this.checkedAt,
+      notifications: this.heard,
       degraded: source !== 'store' || !reachable,
       ...(this.error === undefined ? {} : { lastError: this.error }),
     };

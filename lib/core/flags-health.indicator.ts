@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ServedFlagsSource } from './served-flags';
 import { FlagState } from './flag-state';
+import type { ChangeNotifications } from './flags-status';
 
 /**
  * What the flags health check reports. `up`: serving the store's flags, and the store answers.
@@ -17,6 +18,11 @@ export interface FlagsHealth {
   /** How long since the store last confirmed the flags served are current, in ms. */
   ageMs: number;
   storeReachable: boolean;
+  /**
+   * Whether change notifications reach this instance (`FlagsStatus.notifications`). `down` does
+   * not make the check degraded: changes still arrive, by polling every `pollIntervalMs`.
+   */
+  notifications: ChangeNotifications;
   lastError?: string;
 }
 
@@ -50,6 +56,7 @@ export class FlagsHealthIndicator {
       checksum: status.checksum,
       ageMs: Math.max(0, Date.now() - confirmedAt.getTime()),
       storeReachable: status.storeReachable,
+      notifications: status.notifications,
       ...(status.lastError === undefined ? {} : { lastError: status.lastError }),
     };
     return { [key]: health } as Record<Key, FlagsHealth>;

@@ -1,5 +1,6 @@
 import type { ServedFlagsSource } from '../core/served-flags';
 import type { FlagsHealth } from '../core/flags-health.indicator';
+import type { ChangeNotifications } from '../core/flags-status';
 import type { UsageCounter } from '../core/usage-counter';
 import type { ActivityCounters } from '../core/activity-counters';
 import type { PromClient, PromCounter, PromGauge } from './prom-client.types';
@@ -23,6 +24,18 @@ const SOURCES = Object.keys({ store: 0, bootstrap: 0, none: 0 } satisfies Record
   ServedFlagsSource,
   0
 >) as ServedFlagsSource[];
+const NOTIFICATIONS = Object.keys({ live: 0, down: 0, off: 0 } satisfies Record<
+  ChangeNotifications,
+  0
+>) as ChangeNotifications[];
+
+/** Sets 1 on the `label` of the value `current` returns, 0 on the other `values`. */
+function oneOf(label: string, values: readonly string[], current: () => string) {
+  return function (this: PromGauge): void {
+    const now = current();
+    for (const value of values) this.set({ [label]: value }, value === now ? 1 : 0);
+  };
+}
 
 /**
  * The module's metrics (documented in the README's "Metrics" section). Each reads its values
@@ -87,8 +100,8 @@ export function defineFlagMetrics(prom: PromClient, sources: FlagMetricSources):
     ),
     counter(
       'feature_flag_notify_errors_total',
-      "Interruptions of the store's change notifications (PostgreSQL LISTEN connection lost or " +
-        'not opened); changes arrive by polling until it is back.',
+      'Interruptions of the change notifications (PostgreSQL LISTEN or Redis connection lost or ' +
+        'not opened, an announcement not published); changes arrive by polling until they are back.',
       [],
       function () {
         this.reset();
@@ -121,14 +134,19 @@ export function defineFlagMetrics(prom: PromClient, sources: FlagMetricSources):
       },
     ),
     gauge(
+      'feature_flag_notifications',
+      'How this instance hears of changes: 1 for the current state (live: notifications arrive ' +
+        'and the store is polled as a safety net; down: interrupted, polled every ' +
+        'pollIntervalMs; off: polling only), 0 for the others.',
+      ['state'],
+      oneOf('state', NOTIFICATIONS, () => sources.health().notifications),
+    ),
+    gauge(
       'feature_flag_served_source',
       'Where the flags served come from: 1 for the current source (store; bootstrap, as the ' +
         'store was not read in time; none, code defaults), 0 for the others.',
       ['source'],
-      function () {
-        const current = sources.health().source;
-        for (const source of SOURCES) this.set({ source }, source === current ? 1 : 0);
-      },
+      oneOf('source', SOURCES, () => sources.health().source),
     ),
   ];
 }

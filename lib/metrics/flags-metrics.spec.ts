@@ -198,6 +198,7 @@ describe('FlagsMetrics', () => {
     expect((await registry.getMetricsAsJSON()).map(({ name }) => name).sort()).toEqual([
       'feature_flag_deliveries_total',
       'feature_flag_evaluations_total',
+      'feature_flag_notifications',
       'feature_flag_notify_errors_total',
       'feature_flag_reload_errors_total',
       'feature_flag_served_age_seconds',

@@ -1,3 +1,4 @@
+import { isMissingModule } from '../core/missing-module';
 import type { PromClient } from './prom-client.types';
 
 /**
@@ -10,11 +11,6 @@ export type PromClientLoader = () => PromClient | undefined;
 /** The loader FlagsMetrics uses; tests replace it to play a host without prom-client. @internal */
 export const PROM_CLIENT_LOADER = 'FLAGS:PROM_CLIENT_LOADER';
 
-function isMissing(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return code === 'MODULE_NOT_FOUND' && String(message).includes("'prom-client'");
-}
-
 /**
  * `require`d here, lazily, and nowhere else: prom-client is an optional peer dependency, and
  * importing it statically would break every application that does not install it
@@ -25,7 +21,7 @@ export const loadPromClient: PromClientLoader = () => {
   try {
     return require('prom-client') as PromClient;
   } catch (error) {
-    if (isMissing(error)) return undefined;
+    if (isMissingModule(error, 'prom-client')) return undefined;
     throw error;
   }
 };

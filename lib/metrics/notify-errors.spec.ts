@@ -6,8 +6,12 @@ import { PostgresChangeListener } from '../store/sql/postgres-change-listener';
 /** A `pg` client as the listener sees it. */
 class FakeClient extends EventEmitter {
   readonly queries: string[] = [];
-  async query(sql: string): Promise<void> {
+  /** Whether `SELECT 1` answers: a connection lost in a network partition does not. */
+  answers = true;
+  query(sql: string): Promise<void> {
     this.queries.push(sql);
+    if (sql === 'SELECT 1' && !this.answers) return new Promise(() => undefined);
+    return Promise.resolve();
   }
 }
 
@@ -29,9 +33,8 @@ describe('PostgresChangeListener errors', () => {
     const listener = new PostgresChangeListener(
       dataSource,
       'feature_flag_state',
-      () => changes++,
-      (error) => errors.push(error.message),
-      5,
+      { onChange: () => changes++, onError: (error) => errors.push(error.message) },
+      { reconnectMs: 5 },
     );
 
     listener.start();
@@ -53,5 +56,44 @@ describe('PostgresChangeListener errors', () => {
     await listener.stop();
     expect(client.queries.at(-1)).toMatch(/^UNLISTEN /);
     expect(errors).toHaveLength(3);
+  });
+
+  it('checks the held connection, and replaces one that stops answering', async () => {
+    const silent = new FakeClient();
+    const fresh = new FakeClient();
+    const released: Array<Error | undefined> = [];
+    const release = (error?: Error) => released.push(error);
+    const obtain = jest
+      .fn()
+      .mockResolvedValueOnce([silent, release])
+      .mockResolvedValue([fresh, release]);
+    const dataSource = { driver: { obtainMasterConnection: obtain } } as unknown as DataSource;
+    const heard: string[] = [];
+    const listener = new PostgresChangeListener(
+      dataSource,
+      'feature_flag_state',
+      {
+        onChange: () => heard.push('change'),
+        onError: (error) => heard.push(`error ${error.message}`),
+        onListening: () => heard.push('listening'),
+      },
+      { reconnectMs: 5, pingMs: 10, timeoutMs: 30 },
+    );
+
+    listener.start();
+    await until(() => silent.queries.filter((sql) => sql === 'SELECT 1').length >= 2);
+    expect(heard).toEqual(['listening', 'change']);
+    silent.answers = false;
+    await until(() => heard.length === 5, 1000);
+    expect(heard.slice(2)).toEqual([
+      'error SELECT 1 did not answer within 30 ms',
+      'listening',
+      'change',
+    ]);
+    // Destroyed rather than returned to the pool: it may still be in LISTEN.
+    expect(released.map((error) => error?.message)).toEqual([
+      'SELECT 1 did not answer within 30 ms',
+    ]);
+    await listener.stop();
   });
 });

@@ -116,12 +116,29 @@ export abstract class FlagStore {
    *
    * `onError`, when given, is called each time the announcements are interrupted (a lost
    * connection, or one that cannot be opened), before the store tries again by itself: the
-   * module counts these in its `feature_flag_notify_errors_total` metric.
+   * module counts these in its `feature_flag_notify_errors_total` metric and polls often until
+   * `onListening` is called. `onListening` is called each time the announcements (re)start,
+   * before the `onChange` that follows; while they run, instances poll `state()` only rarely, so
+   * a store that calls it must also notice a connection that dies silently.
    * @example const stop = store.watch(() => refresh(), (error) => logger.debug(error.message));
    */
-  watch(onChange: () => void, onError?: (error: Error) => void): () => Promise<void> {
+  watch(
+    onChange: () => void,
+    onError?: (error: Error) => void,
+    onListening?: () => void,
+  ): () => Promise<void> {
     void onChange;
     void onError;
+    void onListening;
     return async () => undefined;
+  }
+
+  /**
+   * A name equal for every instance on the same stored flags and different for other stores,
+   * from which the module names the Redis channel its instances share (`sync.redis`). Undefined
+   * when the store cannot tell: `sync.redis.channel` must then be given.
+   */
+  identity(): string | undefined {
+    return undefined;
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { appliedOutcome, changeEntries, metadataEntry } from './change-entries';
 import {
   type ChangeDecision,
@@ -62,9 +63,15 @@ export class InMemoryFlagStore extends FlagStore implements DeliveryLedger, Usag
   private log: ChangeRecord[] = [];
   /** Ids are never reused, even once the entries holding them are forgotten. */
   private nextChangeId = 1;
+  private readonly name = randomUUID();
 
   async state(): Promise<StoreState> {
     return this.currentState();
+  }
+
+  /** Its own per object: the instances sharing this object are the ones sharing its flags. */
+  override identity(): string {
+    return this.name;
   }
 
   async load(): Promise<StoredFlagSet> {

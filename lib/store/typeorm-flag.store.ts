@@ -27,6 +27,7 @@ import { type Deadline, OperationBound } from './sql/operation-bound';
 import { DEFAULT_STORE_CONNECTIONS, DEFAULT_STORE_TIMEOUT_MS } from './store-options';
 import { PostgresChangeListener } from './sql/postgres-change-listener';
 import { flagTables } from './sql/flag-tables';
+import { storeIdentity } from './sql/store-identity';
 import { type IsolationLevel, runOnQueryRunner } from './sql/query-runner.executor';
 import { changesWork, loadWork, stateWork } from './sql/read-work';
 import type { SqlContext } from './sql/sql-context';
@@ -159,20 +160,31 @@ export class TypeOrmFlagStore extends FlagStore implements DeliveryLedger, Usage
     await this.write((context) => forgetUsageWork(context, beforeDay));
   }
 
-  /** On PostgreSQL, LISTENs on a connection of the DataSource's pool, held until stopped. */
-  override watch(onChange: () => void, onError?: (error: Error) => void): () => Promise<void> {
-    if (this.dialect.name !== 'postgres') return super.watch(onChange, onError);
+  /**
+   * On PostgreSQL, LISTENs on a connection of the DataSource's pool, held until stopped and
+   * checked with `SELECT 1` about every 30 s.
+   */
+  override watch(
+    onChange: () => void,
+    onError?: (error: Error) => void,
+    onListening?: () => void,
+  ): () => Promise<void> {
+    if (this.dialect.name !== 'postgres') return super.watch(onChange, onError, onListening);
     const payload = flagTables(this.dataSource, this.dialect).state;
     const listener = new PostgresChangeListener(
       this.dataSource,
       payload,
-      onChange,
-      onError,
-      undefined,
-      this.bound.timeoutMs,
+      { onChange, onError, onListening },
+      { timeoutMs: this.bound.timeoutMs },
     );
     listener.start();
     return () => listener.stop();
+  }
+
+  /** Its database, schema and state table, hashed (see `storeIdentity`). */
+  override identity(): string {
+    const options = this.dataSource.options as unknown as Record<string, unknown>;
+    return storeIdentity(options, flagTables(this.dataSource, this.dialect).state);
   }
 
   private write<T>(work: (context: SqlContext) => Work<T>): Promise<T> {

@@ -11,6 +11,8 @@ import { SYNC_OPTIONS, type ResolvedSyncOptions } from './sync-options';
 import { ActivityCounters } from '../core/activity-counters';
 import { DAY_MS } from '../staleness/utc-days';
 import { FlagStore } from '../ports/flag-store';
+import { CommitAnnouncer } from '../core/commit-announcer';
+import { CHANGE_FEED, type ChangeFeed } from './change-feed';
 import { changeLogCovers } from './change-log-horizon';
 import { DailyTask } from '../core/daily-task';
 import { followChangeLog } from './follow-change-log';
@@ -20,15 +22,21 @@ import { withTimeout } from '../core/with-timeout';
 /** Change-log entries read for one refresh; a larger change reloads the whole set. */
 const MAX_CHANGES = 500;
 
+/** `ms` as the log says it: in seconds when whole. */
+function duration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
 /** How long a change-log purge that failed waits before it is tried again. */
 const PURGE_RETRY_MS = 3_600_000;
 
 /**
  * Keeps the snapshot this instance serves equal to the store's, whichever instance received
- * the change: it reads the store's revision every `pollIntervalMs`, and at once when the store
- * announces a change (PostgreSQL), then loads what changed from the change log, or everything
- * when the log cannot tell. A failed read keeps the snapshot served; the instance never goes
- * back to an older revision.
+ * the change: it reads the store's revision at once when a change is announced (PostgreSQL's
+ * LISTEN, or Redis), every `safetyPollIntervalMs` while announcements arrive, and every
+ * `pollIntervalMs` while they do not; then it loads what changed from the change log, or
+ * everything when the log cannot tell. A failed read keeps the snapshot served; the instance
+ * never goes back to an older revision.
  *
  * The log keeps `changeLogRetentionDays`: each instance deletes older entries once a day, after a
  * refresh, and an instance that has not seen the store for nearly that long reloads every flag
@@ -42,11 +50,12 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
   private running?: Promise<void>;
   private again = false;
-  private unwatch?: () => Promise<void>;
+  private unannounce?: () => void;
   private behind = false;
   /** The snapshot served when a read last found the store at its revision, and when. */
   private confirmed?: { snapshot: ServedFlags; at: Date };
   private purgeFailing = false;
+  private announceFailing = false;
   private readonly changeLogPurge = new DailyTask(
     (now) => this.purgeChangeLog(now),
     PURGE_RETRY_MS,
@@ -55,6 +64,8 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @Inject(SYNC_OPTIONS) private readonly options: ResolvedSyncOptions,
+    @Inject(CHANGE_FEED) private readonly feed: ChangeFeed | null,
+    private readonly announcer: CommitAnnouncer,
     private readonly store: FlagStore,
     private readonly state: FlagState,
     private readonly loader: StartupLoader,
@@ -71,20 +82,75 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
 
   private start(): void {
     if (this.stopped) return;
-    try {
-      if (this.options.listen) {
-        this.unwatch = this.store.watch(
-          () => void this.refresh(),
-          // Counted, not logged: the store reconnects by itself, and polling covers the gap.
-          () => this.activity.notifyFailed(),
+    const feed = this.feed;
+    if (feed !== null) {
+      try {
+        feed.start({
+          changed: (revision) => this.announced(revision),
+          up: () => this.feedUp(feed),
+          down: (error) => this.feedDown(feed, error),
+        });
+        this.unannounce = this.announcer.listen((revision) => this.announce(feed, revision));
+      } catch (error) {
+        this.logger.warn(
+          `Change notifications are off (${(error as Error).message}); polling every ${duration(this.options.pollIntervalMs)}.`,
         );
       }
-    } catch (error) {
-      this.logger.warn(
-        `Change notifications are off (${(error as Error).message}); polling every ${this.options.pollIntervalMs} ms.`,
-      );
     }
     this.schedule();
+  }
+
+  /** Reads the store unless the announced revision is already served. */
+  private announced(revision?: number): void {
+    const served = this.state.served;
+    if (revision !== undefined && served.source === 'store' && revision <= served.revision) return;
+    void this.refresh();
+  }
+
+  private feedUp(feed: ChangeFeed): void {
+    if (this.stopped) return;
+    const was = this.state.notifications;
+    this.state.notifications = 'live';
+    const relaxed = `polling every ${duration(this.options.safetyPollIntervalMs)} as a safety net`;
+    if (was === 'down') {
+      this.logger.log(`Change notifications from ${feed.name} are back; ${relaxed}.`);
+    } else {
+      const channel = feed.channel === undefined ? '' : ` (channel ${feed.channel})`;
+      this.logger.log(`Following changes through ${feed.name}${channel}; ${relaxed}.`);
+    }
+    // A change may have been announced while no one listened.
+    void this.refresh();
+    this.schedule();
+  }
+
+  /**
+   * Counted each time (metrics), said once per interruption: the feed reconnects by itself, and
+   * polling every `pollIntervalMs` covers the gap from now on.
+   */
+  private feedDown(feed: ChangeFeed, error: Error): void {
+    this.activity.notifyFailed();
+    if (this.stopped || this.state.notifications === 'down') return;
+    this.state.notifications = 'down';
+    this.logger.warn(
+      `Change notifications from ${feed.name} are interrupted (${error.message}); polling every ${duration(this.options.pollIntervalMs)} until they are back.`,
+    );
+    this.schedule();
+  }
+
+  /** Said once until an announcement goes through: other instances poll meanwhile. */
+  private announce(feed: ChangeFeed, revision: number): void {
+    void feed.announce(revision).then(
+      () => (this.announceFailing = false),
+      (error: Error) => {
+        this.activity.notifyFailed();
+        if (this.announceFailing || this.stopped) return;
+        this.announceFailing = true;
+        this.logger.warn(
+          `Could not announce revision ${revision} through ${feed.name} (${error.message}): ` +
+            'the other instances pick it up at their next poll.',
+        );
+      },
+    );
   }
 
   /**
@@ -94,7 +160,8 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.unwatch?.();
+    this.unannounce?.();
+    await this.feed?.stop();
     await this.running;
     // A purge in progress may end while the database is open. Past the timeout shutdown goes on,
     // and the purge fails at its next batch, unlogged, having deleted whole batches only.
@@ -122,10 +189,17 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
     return this.running;
   }
 
+  /** Sets the one timer of the next read, replacing any set before. */
   private schedule(): void {
     if (this.stopped) return;
-    const { pollIntervalMs, retryIntervalMs } = this.options;
-    const delay = this.state.storeReachable ? pollIntervalMs : retryIntervalMs;
+    clearTimeout(this.timer);
+    const { pollIntervalMs, retryIntervalMs, safetyPollIntervalMs } = this.options;
+    let delay = pollIntervalMs;
+    if (!this.state.storeReachable) delay = retryIntervalMs;
+    else if (this.state.notifications === 'live') {
+      // Spread out, so a fleet started together does not read together.
+      delay = safetyPollIntervalMs * (0.8 + 0.4 * Math.random());
+    }
     this.timer = setTimeout(() => {
       void this.refresh().then(() => this.schedule());
     }, delay);
@@ -142,10 +216,14 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
       await withTimeout(this.follow(), this.options.loadTimeoutMs, 'The store');
     } catch (error) {
       this.activity.reloadFailed();
+      const wasReachable = this.state.storeReachable;
       this.state.storeFailed(
         error,
         `Serving revision ${this.state.served.revision} from memory until it answers; changes wait.`,
       );
+      // A read an announcement asked for may fail while the next poll is a safety poll, up to
+      // safetyPollIntervalMs away: retried every retryIntervalMs from now on instead.
+      if (wasReachable) this.schedule();
       return;
     }
     // Not awaited: a slow or failing purge never holds a refresh back.

@@ -23,6 +23,11 @@ export class StartupLoader implements OnApplicationBootstrap {
   private readonly logger = new Logger('FlagsModule');
   private seed?: FlagSetDocument;
   private loading?: Promise<boolean>;
+  /**
+   * Why the last load failed while startup waits for the store: a database still connecting is
+   * not an error yet, so it is said once, when the wait ends without the store's flags.
+   */
+  private waiting?: { error?: unknown };
 
   constructor(
     @Inject(SYNC_OPTIONS) private readonly options: ResolvedSyncOptions,
@@ -51,7 +56,11 @@ export class StartupLoader implements OnApplicationBootstrap {
     const { bootstrap, seed, loadTimeoutMs } = this.options;
     const fallback = bootstrap === undefined ? undefined : readFlagFile('bootstrap', bootstrap);
     this.seed = seed === undefined ? undefined : readFlagFile('seed', seed).document;
-    if (await this.loadWithin(loadTimeoutMs)) return;
+    this.waiting = {};
+    const loaded = await this.loadWithin(loadTimeoutMs);
+    const failure = this.waiting.error ?? new Error(`no answer within ${loadTimeoutMs} ms`);
+    this.waiting = undefined;
+    if (loaded) return;
     if (fallback !== undefined) {
       this.state.serve({
         flagSet: fallback.flagSet,
@@ -60,14 +69,13 @@ export class StartupLoader implements OnApplicationBootstrap {
         checksum: '',
         loadedAt: new Date(),
       });
-      this.logger.warn(
-        `Serving ${counted(fallback.flagSet.size, 'bootstrap flag')} until the store answers.`,
-      );
-    } else {
-      this.logger.warn(
-        'No flags loaded yet: evaluations serve their code defaults until the store answers.',
-      );
     }
+    this.state.storeFailed(
+      failure,
+      fallback === undefined
+        ? 'No flags loaded yet: evaluations serve their code defaults until it answers.'
+        : `Serving ${counted(fallback.flagSet.size, 'bootstrap flag')} until it answers.`,
+    );
   }
 
   /**
@@ -97,6 +105,10 @@ export class StartupLoader implements OnApplicationBootstrap {
       await withTimeout(this.readAndServe(), this.options.loadTimeoutMs, 'The store');
       return true;
     } catch (error) {
+      if (this.waiting !== undefined) {
+        this.waiting.error = error;
+        return false;
+      }
       const served = this.state.served;
       this.state.storeFailed(
         error,

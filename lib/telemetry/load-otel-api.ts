@@ -1,3 +1,4 @@
+import { isMissingModule } from '../core/missing-module';
 import type { OtelApi } from './otel-api.types';
 
 /**
@@ -10,11 +11,6 @@ export type OtelApiLoader = () => OtelApi | undefined;
 /** The loader the telemetry uses; tests replace it to play a host without the API. @internal */
 export const OTEL_API_LOADER = 'FLAGS:OTEL_API_LOADER';
 
-function isMissing(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return code === 'MODULE_NOT_FOUND' && String(message).includes("'@opentelemetry/api'");
-}
-
 /**
  * `require`d here, lazily, and nowhere else: `@opentelemetry/api` is an optional peer
  * dependency, and importing it statically would break every application that does not install
@@ -25,7 +21,7 @@ export const loadOtelApi: OtelApiLoader = () => {
   try {
     return require('@opentelemetry/api') as OtelApi;
   } catch (error) {
-    if (isMissing(error)) return undefined;
+    if (isMissingModule(error, '@opentelemetry/api')) return undefined;
     throw error;
   }
 };

@@ -1,3 +1,4 @@
+import { CommitAnnouncer } from '../core/commit-announcer';
 import { FlagState } from '../core/flag-state';
 import { evaluate } from '../evaluation';
 import { InMemoryFlagStore } from '../store/in-memory-flag.store';
@@ -27,7 +28,7 @@ function delivery(body: unknown): Delivery {
 function setup() {
   const store = new InMemoryFlagStore();
   const state = new FlagState();
-  return { store, state, applier: new DeliveryApplier(store, state) };
+  return { store, state, applier: new DeliveryApplier(store, state, new CommitAnnouncer()) };
 }
 
 const SNAPSHOT = {

@@ -1,3 +1,4 @@
+import { CommitAnnouncer } from '../core/commit-announcer';
 import { Injectable } from '@nestjs/common';
 import { FlagState } from '../core/flag-state';
 import { parseFlagSet } from '../evaluation';
@@ -108,6 +109,7 @@ export class DeliveryApplier {
   constructor(
     private readonly store: FlagStore,
     private readonly state: FlagState,
+    private readonly announcer: CommitAnnouncer,
   ) {}
 
   async apply(
@@ -183,6 +185,7 @@ export class DeliveryApplier {
       },
       narrow ? outcome.changed : undefined,
     );
+    this.announcer.committed(delivery.revision);
     return { status: 'applied', revision: delivery.revision, changed: outcome.changed };
   }
 }

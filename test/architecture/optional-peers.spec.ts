@@ -152,4 +152,40 @@ describe('optional peer dependencies', () => {
     expect(manifest.dependencies?.['prom-client']).toBeUndefined();
     expect(manifest.devDependencies['prom-client']).toBeDefined();
   });
+
+  it('the main entry never imports ioredis: sync.redis requires it, and says so when it is missing', async () => {
+    const importing = [...filesReachedFrom(join(LIB, 'index.ts'))].filter((file) =>
+      /(from|import\()\s*['"]ioredis['"]/.test(readFileSync(file, 'utf8')),
+    );
+    expect(importing).toEqual([]);
+    const loader = readFileSync(join(LIB, 'sync', 'load-ioredis.ts'), 'utf8');
+    expect(loader).toMatch(/=> \{\n  try \{\n    const loaded = require\('ioredis'\)/);
+    const manifest = JSON.parse(readFileSync(join(LIB, '..', 'package.json'), 'utf8'));
+    expect(manifest.peerDependenciesMeta.ioredis).toEqual({ optional: true });
+    expect(manifest.dependencies?.ioredis).toBeUndefined();
+
+    await jest.isolateModulesAsync(async () => {
+      jest.doMock('ioredis', () => {
+        throw Object.assign(new Error("Cannot find module 'ioredis' from 'lib/sync'"), {
+          code: 'MODULE_NOT_FOUND',
+        });
+      });
+      const main = require('../../lib') as typeof import('../../lib');
+      const { Test } = require('@nestjs/testing') as typeof import('@nestjs/testing');
+      const moduleRef = Test.createTestingModule({
+        imports: [
+          main.FlagsModule.forRoot({
+            store: new main.InMemoryFlagStore(),
+            sync: { redis: { url: 'redis://127.0.0.1:6379' } },
+          }),
+        ],
+      });
+      const started = moduleRef
+        .compile()
+        .then((compiled) => compiled.createNestApplication({ logger: false }).init());
+      await expect(started).rejects.toThrow(
+        /sync\.redis needs the ioredis package: npm install ioredis/,
+      );
+    });
+  });
 });

@@ -59,6 +59,7 @@ describe('the public API', () => {
       [
         'bodySha256',
         'type ChangeDecision',
+        'type ChangeNotifications',
         'type ChangeRecord',
         'type CodeReference',
         'type ContextOptions',
@@ -122,6 +123,8 @@ describe('the public API', () => {
         'type ParseOptions',
         'type ParseResult',
         'readFlagLifecycle',
+        'type RedisClient',
+        'type RedisSyncOptions',
         'type ResolutionReason',
         'type ServedFlags',
         'type ServedFlagsChange',

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { SIGNED_MEDIA_TYPE } from '../../lib';
 import { devToken } from '../support/dev-token';
+import { RecordingLogger } from '../support/recording-logger';
 import { type ExampleApp, PLATFORMS, startExampleAppOnSqlite } from './example-app.fixture';
 
 describe.each(PLATFORMS)('example app on SQLite, $name', (platform) => {
@@ -110,5 +111,20 @@ describe.each(PLATFORMS)('example app on SQLite, $name', (platform) => {
       .expect(200);
     expect(after.body.revision).toBe(2);
     expect(after.body.flags['beta-dashboard']).toMatchObject({ value: null, reason: 'DISABLED' });
+  });
+});
+
+describe('example app start', () => {
+  it('logs no error or warning while its database connects in the background', async () => {
+    const logger = new RecordingLogger();
+    const started = await startExampleAppOnSqlite(PLATFORMS[0], logger);
+    try {
+      const health = await request(started.app.getHttpServer()).get('/health').expect(200);
+      expect(health.body.details.flags).toMatchObject({ source: 'store', storeReachable: true });
+      expect(logger.messages('error')).toEqual([]);
+      expect(logger.messages('warn')).toEqual([]);
+    } finally {
+      await started.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AppModule } from '../../example-app/src/app.module';
@@ -10,15 +10,14 @@ import { AppModule } from '../../example-app/src/app.module';
 export const PLATFORMS = [
   {
     name: 'Express',
-    create: (moduleRef: TestingModule) => moduleRef.createNestApplication({ logger: false }),
+    create: (moduleRef: TestingModule, logger: LoggerService | false = false) =>
+      moduleRef.createNestApplication({ logger }),
   },
   {
     name: 'Fastify',
     // As main.ts does with HTTP_ADAPTER=fastify.
-    create: (moduleRef: TestingModule) =>
-      moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-        logger: false,
-      }),
+    create: (moduleRef: TestingModule, logger: LoggerService | false = false) =>
+      moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger }),
   },
 ];
 
@@ -28,15 +27,19 @@ export interface ExampleApp {
   close(): Promise<void>;
 }
 
-/** The example app's AppModule on a fresh SQLite file, on `platform`, ready for requests. */
+/**
+ * The example app's AppModule on a fresh SQLite file, on `platform`, ready for requests; it logs
+ * to `logger`, or nowhere.
+ */
 export async function startExampleAppOnSqlite(
   platform: (typeof PLATFORMS)[number],
+  logger: LoggerService | false = false,
 ): Promise<ExampleApp> {
   const dir = mkdtempSync(join(tmpdir(), 'example-app-'));
   process.env.SQLITE_FILE = join(dir, 'flags.sqlite');
   delete process.env.DATABASE_URL;
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = platform.create(moduleRef);
+  const app = platform.create(moduleRef, logger);
   await app.init();
   await (app.getHttpAdapter().getInstance() as { ready?: () => Promise<unknown> }).ready?.();
   return {

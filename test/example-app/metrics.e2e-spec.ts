@@ -81,6 +81,9 @@ describe.each(PLATFORMS)('example app GET /metrics, on SQLite, $name', (platform
     expect(valueOf(text, 'feature_flag_served_revision')).toBe(1);
     expect(valueOf(text, 'feature_flag_store_reachable')).toBe(1);
     expect(valueOf(text, 'feature_flag_served_source', { source: 'store' })).toBe(1);
+    // SQLite cannot announce changes and no Redis is set: polling is how they arrive.
+    expect(valueOf(text, 'feature_flag_notifications', { state: 'off' })).toBe(1);
+    expect(valueOf(text, 'feature_flag_notifications', { state: 'live' })).toBe(0);
     expect(text).toContain('# HELP feature_flag_evaluations_total Flag evaluations');
   });
 

@@ -336,4 +336,140 @@ describe('every instance follows the store', () => {
     announce();
     await until(() => flags.getString('theme', 'x') === 'light', 200);
   });
+
+  describe('while change notifications work', () => {
+    /** A store that counts its revision reads, and whose notifications the test drives. */
+    class NotifyingStore extends InMemoryFlagStore {
+      reads = 0;
+      announce = (): void => undefined;
+      interrupt = (error: Error): void => void error;
+      listening = (): void => undefined;
+      override async state() {
+        this.reads++;
+        return super.state();
+      }
+      override watch(
+        onChange: () => void,
+        onError?: (error: Error) => void,
+        onListening?: () => void,
+      ) {
+        this.announce = onChange;
+        this.interrupt = (error) => onError?.(error);
+        this.listening = () => {
+          onListening?.();
+          onChange();
+        };
+        return async () => undefined;
+      }
+    }
+
+    /** The revision reads the store gets within `ms`. */
+    async function readsWithin(store: NotifyingStore, ms: number): Promise<number> {
+      const before = store.reads;
+      await sleep(ms);
+      return store.reads - before;
+    }
+
+    it('polls only as a safety net, back to pollIntervalMs at once when they stop, and relaxes when they return', async () => {
+      const store = new NotifyingStore();
+      await writeFlagSet(store, STORE_FLAGS);
+      const logger = new RecordingLogger();
+      const flags = await instance(
+        { store, sync: { pollIntervalMs: 20, safetyPollIntervalMs: 60_000 } },
+        logger,
+      );
+      const health = apps[0].get(FlagsHealthIndicator);
+      // Before notifications start, polling is how changes arrive.
+      expect(flags.status().notifications).toBe('off');
+      expect(await readsWithin(store, 300)).toBeGreaterThanOrEqual(5);
+
+      store.listening();
+      await until(() => flags.status().notifications === 'live');
+      await sleep(50);
+      expect(await readsWithin(store, 400)).toBe(0);
+      expect(health.check().flags).toMatchObject({ status: 'up', notifications: 'live' });
+      // An announced change is read at once.
+      await writeFlagSet(store, { flags: { ...STORE_FLAGS.flags, theme: theme('light') } });
+      store.announce();
+      await until(() => flags.getString('theme', 'x') === 'light', 200);
+
+      store.interrupt(new Error('the LISTEN connection ended'));
+      store.interrupt(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+      expect(flags.status().notifications).toBe('down');
+      // Changes still arrive, without an announcement, and the check stays up: nothing is stale.
+      await writeFlagSet(store, { flags: { ...STORE_FLAGS.flags, theme: theme('dark') } });
+      await until(() => flags.getString('theme', 'x') === 'dark', 300);
+      expect(await readsWithin(store, 300)).toBeGreaterThanOrEqual(5);
+      expect(health.check().flags).toMatchObject({ status: 'up', notifications: 'down' });
+
+      store.listening();
+      await until(() => flags.status().notifications === 'live');
+      await sleep(50);
+      expect(await readsWithin(store, 400)).toBe(0);
+      const said = logger.lines.filter((line) =>
+        /Change notifications|Following changes/.test(line),
+      );
+      expect(said).toEqual([
+        'log Following changes through the store (LISTEN/NOTIFY); polling every 60 s as a safety net.',
+        'warn Change notifications from the store (LISTEN/NOTIFY) are interrupted (the LISTEN connection ended); polling every 20 ms until they are back.',
+        'log Change notifications from the store (LISTEN/NOTIFY) are back; polling every 60 s as a safety net.',
+      ]);
+    });
+
+    it('retries every retryIntervalMs after an announced change fails to read, not at the next safety poll', async () => {
+      let failing = false;
+      class FailingStore extends NotifyingStore {
+        override async state() {
+          if (failing) {
+            this.reads++;
+            throw new Error('Connection terminated unexpectedly');
+          }
+          return super.state();
+        }
+      }
+      const store = new FailingStore();
+      await writeFlagSet(store, STORE_FLAGS);
+      const flags = await instance(
+        {
+          store,
+          sync: { pollIntervalMs: 20, retryIntervalMs: 20, safetyPollIntervalMs: 60_000 },
+        },
+        new RecordingLogger(),
+      );
+      store.listening();
+      await until(() => flags.status().notifications === 'live');
+      await sleep(50);
+
+      failing = true;
+      await writeFlagSet(store, { flags: { ...STORE_FLAGS.flags, theme: theme('light') } });
+      store.announce();
+      await until(() => !flags.status().storeReachable, 200);
+      // The announcement is not repeated: only a retry brings the change once the store answers.
+      expect(await readsWithin(store, 200)).toBeGreaterThanOrEqual(3);
+      failing = false;
+      await until(() => flags.getString('theme', 'x') === 'light', 300);
+      expect(flags.status()).toMatchObject({ storeReachable: true, notifications: 'live' });
+      // Then the safety poll's rhythm again.
+      await sleep(50);
+      expect(await readsWithin(store, 300)).toBe(0);
+    });
+
+    it('reads the store every safetyPollIntervalMs, so a change never announced still arrives', async () => {
+      const store = new NotifyingStore();
+      await writeFlagSet(store, STORE_FLAGS);
+      const flags = await instance({
+        store,
+        sync: { pollIntervalMs: 20, safetyPollIntervalMs: 300 },
+      });
+      store.listening();
+      await until(() => flags.status().notifications === 'live');
+      // The reads that follow the start of notifications are over well before 100 ms.
+      await sleep(100);
+      await writeFlagSet(store, { flags: { ...STORE_FLAGS.flags, theme: theme('light') } });
+      // Not before the shortest jittered interval (-20%), within the longest (+20%).
+      expect(await readsWithin(store, 130)).toBe(0);
+      expect(flags.getString('theme', 'x')).toBe('dark');
+      await until(() => flags.getString('theme', 'x') === 'light', 400);
+    });
+  });
 });

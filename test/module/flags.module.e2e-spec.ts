@@ -169,6 +169,17 @@ describe('FlagsModule', () => {
     ],
     [{ flags: {} } as never, /unknown option flags; the options are store, bootstrap, seed/],
     [{ usage: 'yes' } as never, /usage is an object of options/],
+    [{ sync: { redis: {} } }, /sync\.redis takes either a url or an ioredis client/],
+    [{ sync: { redis: { url: 'http://cache:6379' } } }, /redis:\/\/ or rediss:\/\/ URL/],
+    [{ sync: { redis: { client: {} as never } } }, /sync\.redis\.client must be an ioredis client/],
+    [
+      { sync: { redis: { url: 'redis://127.0.0.1:6379', channel: 'two words' } } },
+      /sync\.redis\.channel must be 1 to 200 printable ASCII characters/,
+    ],
+    [
+      { sync: { pollIntervalMs: 1000, safetyPollIntervalMs: 500 } },
+      /sync\.safetyPollIntervalMs must be a whole number of milliseconds from 1000, got 500/,
+    ],
     [{ events: { sampleRate: 2 } }, /events\.sampleRate is a share from 0 to 1/],
     [{ context: { headers: { 'x-plan': 1 } } } as never, /context\.headers maps header names/],
     [
@@ -225,6 +236,10 @@ describe('FlagsModule', () => {
       await expect(start({ usage: false, webhook })).rejects.toThrow(
         /no DeliveryLedger.*webhook\.ledger/,
       );
+      // Nothing names its instances' shared Redis channel: the application must.
+      await expect(
+        start({ usage: false, sync: { redis: { url: 'redis://127.0.0.1:6379' } } }),
+      ).rejects.toThrow(/sync\.redis\.channel is needed with this store/);
     });
 
     it('takes a ledger and a usage store of their own', async () => {

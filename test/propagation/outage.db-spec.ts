@@ -9,35 +9,10 @@ import {
   served,
   startExampleApp,
   waitForProbe,
+  evaluationLoad,
 } from '../support/app-cluster';
 import { TcpProxy } from '../support/tcp-proxy';
 import { sleep, until } from '../support/until';
-
-/** Evaluations sent to the instances in a loop until stopped; counts what did not answer 200. */
-function evaluationLoad(apps: AppProcess[]) {
-  let running = true;
-  let sent = 0;
-  const failures: string[] = [];
-  const workers = apps.map(async (app) => {
-    while (running) {
-      sent++;
-      try {
-        const response = await fetch(`${app.url}/checkout`, { headers: { 'x-user-id': 'u1' } });
-        if (response.status !== 200) failures.push(`${app.url}: HTTP ${response.status}`);
-        await response.arrayBuffer();
-      } catch (error) {
-        failures.push(`${app.url}: ${(error as Error).message}`);
-      }
-    }
-  });
-  return {
-    stop: async () => {
-      running = false;
-      await Promise.all(workers);
-      return { sent, failures };
-    },
-  };
-}
 
 /*
  * PostgreSQL behind a TCP proxy the test cuts, with three instances under a load of

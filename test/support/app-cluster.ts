@@ -219,3 +219,29 @@ export async function createClusterDatabase(
     },
   };
 }
+
+/** Evaluations sent to the instances in a loop until stopped; counts what did not answer 200. */
+export function evaluationLoad(apps: AppProcess[]) {
+  let running = true;
+  let sent = 0;
+  const failures: string[] = [];
+  const workers = apps.map(async (app) => {
+    while (running) {
+      sent++;
+      try {
+        const response = await fetch(`${app.url}/checkout`, { headers: { 'x-user-id': 'u1' } });
+        if (response.status !== 200) failures.push(`${app.url}: HTTP ${response.status}`);
+        await response.arrayBuffer();
+      } catch (error) {
+        failures.push(`${app.url}: ${(error as Error).message}`);
+      }
+    }
+  });
+  return {
+    stop: async () => {
+      running = false;
+      await Promise.all(workers);
+      return { sent, failures };
+    },
+  };
+}
