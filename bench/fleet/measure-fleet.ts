@@ -194,7 +194,9 @@ export async function measureFleet(
         ),
       );
       const slowest = Math.max(...times.map((time) => time ?? Infinity));
-      log(`revision ${revision} from ${receiver.url}: every other instance in ${slowest.toFixed(1)} ms`);
+      log(
+        `revision ${revision} from ${receiver.url}: every other instance in ${slowest.toFixed(1)} ms`,
+      );
       for (const [index, time] of times.entries()) {
         if (time === undefined) {
           notConverged++;

@@ -157,12 +157,10 @@ export function describeFaultMatrix(target: DatabaseTarget, port: number): void 
     }, 30_000);
 
     it('holds at most two connections of the pool (and one LISTEN) while the database hangs', async () => {
-      const faulty = await startFaultyApp(
-        database,
-        port,
-        {},
-        { pool: { max: 10, connectionLimit: 10 } },
-      );
+      // Each driver names its pool size differently and warns about the other's name.
+      const pool =
+        database.dataSource.options.type === 'postgres' ? { max: 10 } : { connectionLimit: 10 };
+      const faulty = await startFaultyApp(database, port, {}, { pool });
       try {
         await until(() => faulty.health().status === 'up', 5000);
         const open = faulty.proxy.openConnections;
