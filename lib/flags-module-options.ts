@@ -19,6 +19,7 @@ import {
   type ResolvedMetricsOptions,
   resolveMetricsOptions,
 } from './metrics/metrics-options';
+import type { OfrepOptions } from './ofrep';
 import type { FlagStore } from './ports/flag-store';
 import {
   type ResolvedStoreOptions,
@@ -136,6 +137,17 @@ export interface FlagsModuleExtras {
    * @default FeatureFlagGuard
    */
   guard?: Type<FeatureFlagGuard> | false;
+  /**
+   * Serve the OpenFeature Remote Evaluation Protocol (OFREP) from the application, for browsers
+   * and services in other languages: `POST /ofrep/v1/evaluate/flags/{key}` and
+   * `POST /ofrep/v1/evaluate/flags`. Only the flags `expose` selects are served (by default,
+   * those whose metadata has `public: true`), and the server's request context overrides the
+   * caller's. An extra, as it decides routes.
+   * @example ofrep: true
+   * @example ofrep: { path: 'flags-api', expose: 'all', guards: [ApiKeyGuard] }
+   * @default off
+   */
+  ofrep?: boolean | OfrepOptions;
 }
 
 /**

@@ -65,6 +65,7 @@ import * as flagsHealthIndicator from './core/flags-health.indicator';
 export import FlagsHealthIndicator = flagsHealthIndicator.FlagsHealthIndicator;
 export type { FlagsModuleExtras, FlagsModuleOptions } from './flags-module-options';
 export type { ContextOptions } from './core/context-options';
+export type { OfrepFlag, OfrepOptions } from './ofrep';
 export type { EventOptions } from './core/event-options';
 export type { RedisSyncOptions, SyncOptions } from './sync/sync-options';
 export type { RedisClient } from './sync/redis-connection';

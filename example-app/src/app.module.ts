@@ -22,6 +22,8 @@ const FLAG_FILE = join(appDir(), 'flags.json');
     TerminusModule.forRoot(),
     FlagsModule.forRootAsync({
       isGlobal: true,
+      // OFREP at the root, for browsers and other services: the flags marked "public": true.
+      ofrep: true,
       useFactory: () => ({
         seed: FLAG_FILE,
         bootstrap: FLAG_FILE,

@@ -7,14 +7,16 @@ function header(headers: Headers, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The caller, as flags see it: `x-user-id` is the targeting key; country and plan are attributes. */
+/**
+ * The caller, as flags see it: `x-user-id` is the targeting key; country and plan are attributes.
+ * Country and plan are always the server's, even unknown: an OFREP caller cannot claim them. A
+ * caller without `x-user-id` may send its own (anonymous) targeting key.
+ */
 export function requestContext(headers: Headers): EvaluationContext {
-  const context: EvaluationContext = {};
   const user = header(headers, 'x-user-id');
-  const country = header(headers, 'x-country');
-  const plan = header(headers, 'x-plan');
-  if (user) context.targetingKey = user;
-  if (country) context.country = country.toUpperCase();
-  if (plan) context.plan = plan.toLowerCase();
-  return context;
+  return {
+    ...(user ? { targetingKey: user } : {}),
+    country: header(headers, 'x-country')?.toUpperCase() || undefined,
+    plan: header(headers, 'x-plan')?.toLowerCase() || undefined,
+  };
 }

@@ -17,7 +17,8 @@ export interface ContextOptions {
   headers?: Record<string, string>;
   /**
    * The caller's attributes, from the request (HTTP, GraphQL context's `req`, or a message's data)
-   * and the `ExecutionContext`; they merge over the `headers` attributes.
+   * and the `ExecutionContext`; they merge over the `headers` attributes. Through OFREP they
+   * also override what the caller sends, a key returned as `undefined` included.
    * @example (request) => ({ targetingKey: request.user?.id, plan: request.user?.plan })
    * @default `targetingKey` from `request.user.id` (or `.sub`)
    */

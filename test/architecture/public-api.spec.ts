@@ -118,6 +118,8 @@ describe('the public API', () => {
         'LAUNCHED_AFTER_DAYS',
         'type LifecycleProblem',
         'type MetricsOptions',
+        'type OfrepFlag',
+        'type OfrepOptions',
         'parseFlagSet',
         'type PatchDelivery',
         'type ParseOptions',

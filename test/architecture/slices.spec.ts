@@ -9,7 +9,7 @@ import { importsOf, sourceFiles } from './import-rules';
  * - Kernel: core/ (the state served, FlagService, context, guard, counting), ports/ (the store's
  *   contracts), evaluation/ and staleness/ (pure). Any feature may use any file of the kernel;
  *   the kernel uses no feature.
- * - Features: store/, sync/, usage/, webhook/, metrics/, telemetry/, openfeature/, cli/,
+ * - Features: store/, sync/, usage/, webhook/, ofrep/, metrics/, telemetry/, openfeature/, cli/,
  *   entities/. A feature uses another feature only through that feature's index.ts, its public
  *   face.
  * - Composition roots: the files directly in lib/ and testing/ (the modules, the options, the
@@ -133,6 +133,7 @@ describe('the slices of lib/', () => {
         'sync',
         'usage',
         'webhook',
+        'ofrep',
         'metrics',
         'telemetry',
         'openfeature',

@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { SIGNED_MEDIA_TYPE } from '../../lib';
-import { devToken } from '../support/dev-token';
+import { deliverWithDevKey } from '../support/dev-token';
 import { RecordingLogger } from '../support/recording-logger';
 import { type ExampleApp, PLATFORMS, startExampleAppOnSqlite } from './example-app.fixture';
 
@@ -87,24 +86,13 @@ describe.each(PLATFORMS)('example app on SQLite, $name', (platform) => {
   });
 
   it('takes a delivery signed with the development key and serves it at once', async () => {
-    const body = JSON.stringify({
-      kind: 'patch',
-      revision: 2,
-      baseRevision: 1,
-      upsert: {
-        'beta-dashboard': {
-          state: 'DISABLED',
-          variants: { on: true, off: false },
-          defaultVariant: 'on',
-        },
+    await deliverWithDevKey(app.getHttpServer(), {
+      'beta-dashboard': {
+        state: 'DISABLED',
+        variants: { on: true, off: false },
+        defaultVariant: 'on',
       },
-    });
-    const token = devToken(body);
-    await request(app.getHttpServer())
-      .post('/_flags/deliveries')
-      .set({ 'content-type': SIGNED_MEDIA_TYPE, authorization: `Bearer ${token}` })
-      .send(body)
-      .expect(200, { status: 'applied', revision: 2, changed: ['beta-dashboard'] });
+    }).expect(200, { status: 'applied', revision: 2, changed: ['beta-dashboard'] });
     const after = await request(app.getHttpServer())
       .get('/')
       .set({ 'x-plan': 'premium' })
