@@ -35,6 +35,8 @@ export interface CliIo {
   fetch(url: string, init: RequestInit): Promise<Response>;
   /** Waits before a retry. */
   sleep(ms: number): Promise<void>;
+  /** Settles when the person asks a long-running command to stop (Ctrl+C, or SIGTERM). */
+  stopRequested(): Promise<void>;
 }
 
 /** The file-system half of the real IO, also used by tests with captured output. @internal */
@@ -82,5 +84,10 @@ export function processIo(): CliIo {
     nowSeconds: () => Math.floor(Date.now() / 1000),
     fetch: (url, init) => fetch(url, init),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    stopRequested: () =>
+      new Promise((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      }),
   };
 }

@@ -18,6 +18,7 @@ import { pushCommand } from './push.command';
 import { signCommand } from './sign.command';
 import { staleCommand } from './stale.command';
 import { stateCommand } from './state.command';
+import { uiCommand } from './ui.command';
 import { validateCommand } from './validate.command';
 
 /** Every command, in the order the help lists them. @internal */
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   stateCommand,
   evaluateCommand,
   staleCommand,
+  uiCommand,
 ];
 
 /** The general help. @internal */
@@ -50,6 +52,7 @@ Examples:
   hybrid-flags push flags.json --url https://my-app.example.com/_flags --key k.pem --aud my-app
   hybrid-flags state --expect flags.json --url https://my-app.example.com/_flags --key k.pem --aud my-app
   hybrid-flags stale --src src --url https://my-app.example.com/_flags --key k.pem --aud my-app
+  hybrid-flags ui --file flags.json --url https://my-app.example.com/_flags --key k.pem --aud my-app
   curl -H "Authorization: Bearer $(hybrid-flags sign --key k.pem --aud my-app < body.json)" \\
        -H 'Content-Type: application/vnd.hybrid-flags+json' --data-binary @body.json \\
        https://my-app.example.com/_flags/deliveries

@@ -6,9 +6,13 @@ export interface CapturedIo extends CliIo {
   err: string;
   /** Every wait a command asked for, in milliseconds. */
   sleeps: number[];
+  /** Asks a long-running command (`ui`) to stop, as Ctrl+C would. */
+  stop(): void;
 }
 
 export function captureIo(stdin: string | Buffer = '', now = 1_800_000_000): CapturedIo {
+  let stop = () => undefined as void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
   const io: CapturedIo = {
     ...nodeFiles,
     out: '',
@@ -26,6 +30,8 @@ export function captureIo(stdin: string | Buffer = '', now = 1_800_000_000): Cap
     sleep: async (ms) => {
       io.sleeps.push(ms);
     },
+    stopRequested: () => stopped,
+    stop: () => stop(),
   };
   return io;
 }
