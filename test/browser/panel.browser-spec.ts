@@ -161,6 +161,26 @@ describe('the control panel (hybrid-flags ui) in a browser', () => {
     await page.getByText(`Application: revision ${revision + 1},`).waitFor();
   });
 
+  it('shows a flag the application holds and the file does not', async () => {
+    const { revision } = await served();
+    const serverOnly = {
+      state: 'ENABLED',
+      variants: { on: true, off: false },
+      defaultVariant: 'on',
+    };
+    await deliverWithDevKey(
+      example.app.getHttpServer(),
+      { 'server-only': serverOnly },
+      revision + 1,
+    ).expect(200);
+    await page.reload();
+    await page.getByRole('heading', { name: 'server-only' }).waitFor();
+    await expect(page.locator('#flag-server-only').textContent()).resolves.toContain(
+      'In the application, not in the file.',
+    );
+    expect(JSON.parse(panel.readFile()).flags['server-only']).toBeUndefined();
+  });
+
   it('creates a flag and deletes it, each a signed patch', async () => {
     await page.getByLabel('Key').fill('panel-made');
     await page.getByRole('button', { name: 'Create' }).click();

@@ -141,9 +141,11 @@ export class PanelBackend {
     const state = await this.reach(() => this.client.get('state'));
     if ('error' in state) return { reachable: false, error: state.error };
     if (state.status !== 200) return { reachable: false, error: describeRefusal(state) };
-    const definitions = await this.reach(() => this.definitions());
-    const usage = await this.reach(() => this.client.get('usage?days=30'));
-    const audit = await this.reach(() => this.audit());
+    const [definitions, usage, audit] = await Promise.all([
+      this.reach(() => this.definitions()),
+      this.reach(() => this.client.get('usage?days=30')),
+      this.reach(() => this.audit()),
+    ]);
     const report =
       'error' in usage || usage.status !== 200 ? undefined : (usage.body as unknown as UsageReport);
     let stale: StaleFlag[] = [];

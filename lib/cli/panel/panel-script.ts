@@ -253,6 +253,13 @@ export const PANEL_SCRIPT = String.raw`
     var list = $('flags');
     list.textContent = '';
     Object.keys(document_.flags).forEach(function (key) { list.appendChild(flagCard(key, document_.flags[key])); });
+    // Flags the application holds and the file does not: shown, and taken into the file when changed.
+    var held = stored() && local ? stored().flags : {};
+    Object.keys(held).filter(function (key) { return !(key in document_.flags); }).forEach(function (key) {
+      var card = flagCard(key, held[key]);
+      card.insertBefore(el('p', { class: 'stale', text: 'In the application, not in the file.' }), card.children[1]);
+      list.appendChild(card);
+    });
 
     var evaluators = document_.$evaluators || {};
     $('evaluators').textContent = '';
