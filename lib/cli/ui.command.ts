@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { userInfo } from 'node:os';
 import { requiredOption, stringOption } from './args';
 import type { Command } from './command';
 import { FlagsClient, parseBaseUrl } from './flags-client';
@@ -30,6 +31,15 @@ function openBrowser(url: string): void {
   }
 }
 
+/** The login name, or undefined where the system has none for this process (a bare container). */
+function loginName(): string | undefined {
+  try {
+    return userInfo().username || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function portOption(value: string | undefined): number {
   if (value === undefined) return 0;
   const port = Number(value);
@@ -56,6 +66,7 @@ ${REMOTE_HELP}
   --file <file>   the flag file kept as the source of truth
   --port <n>      the port to listen on (default 0: any free port)
   --no-open       print the address without opening a browser
+  (--sub defaults to your login name: each change is written to the change log as yours)
 
 The address printed holds a session token: only a browser given it can use the panel.
 `,
@@ -71,7 +82,10 @@ The address printed holds a session token: only a browser given it can use the p
     const file = stringOption(args, 'file');
     if (file !== undefined) readFlagDocument(io, file);
     const port = portOption(stringOption(args, 'port'));
-    const client = new FlagsClient(base, signerFromArgs(args, io), io, PANEL_RETRY);
+    // Every change made in the panel is someone's: the person at this terminal, unless named.
+    const values = { ...args.values, sub: stringOption(args, 'sub') ?? loginName() };
+    const signer = signerFromArgs({ ...args, values }, io);
+    const client = new FlagsClient(base, signer, io, PANEL_RETRY);
     let panel;
     try {
       panel = await startPanelServer(new PanelBackend(client, file), port);

@@ -14,7 +14,7 @@ describe('entityTag and noneMatch', () => {
     [`W/${tag}`, true],
     [`"a", ${tag} , "b"`, true],
     [['"a"', tag], true],
-    ['*', true],
+    ['*', false],
     ['"a", "b"', false],
     [tag.slice(1, -1), false],
     ['', false],

@@ -12,7 +12,9 @@ export function entityTag(body: string): string {
 
 /**
  * Whether an `If-None-Match` header names `tag`: a list of tags, compared weakly as RFC 9110
- * says for this header (a `W/` prefix is ignored), or `*`.
+ * says for this header (a `W/` prefix is ignored). `*` names none here: OFREP answers a match
+ * with 304 although its requests are POSTs, and RFC 9110 wants 412 for `*` on a POST, so the
+ * answer is a plain 200.
  * @internal
  */
 export function noneMatch(header: string | string[] | undefined, tag: string): boolean {
@@ -20,6 +22,6 @@ export function noneMatch(header: string | string[] | undefined, tag: string): b
   const listed = (Array.isArray(header) ? header.join(',') : header).split(',');
   return listed.some((item) => {
     const candidate = item.trim();
-    return candidate === '*' || candidate.replace(/^W\//, '') === tag;
+    return candidate.replace(/^W\//, '') === tag;
   });
 }

@@ -53,7 +53,8 @@ export function readOfrepRequest(body: unknown): OfrepRequest {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return refused('send a JSON object: { "context": { "targetingKey": "user-1" } }');
   }
-  const context = (body as { context?: unknown }).context ?? {};
+  const sent = (body as { context?: unknown }).context;
+  const context = sent === undefined ? {} : sent;
   if (context === null || typeof context !== 'object' || Array.isArray(context)) {
     return refused('context must be an object, e.g. { "targetingKey": "user-1" }');
   }

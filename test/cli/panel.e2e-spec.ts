@@ -1,5 +1,5 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { main } from '../../lib/cli/main';
@@ -156,7 +156,25 @@ describe('hybrid-flags ui: the panel server', () => {
         headers: { 'x-panel-token': token },
       });
       expect(overview.status).toBe(200);
-      expect((await json(overview)).app.reachable).toBe(true);
+      const { app } = await json(overview);
+      expect(app.reachable).toBe(true);
+      const changed = await fetch(`${origin}/api/change`, {
+        method: 'POST',
+        headers: { 'x-panel-token': token, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          baseRevision: app.definitions.revision,
+          flags: {
+            'upload-limit-mb': { ...definitionOf('upload-limit-mb'), defaultVariant: 'large' },
+          },
+        }),
+      });
+      expect(changed.status).toBe(200);
+      // Without --sub, the change is written to the change log as the person at the terminal's.
+      const log = await devClient(flagsUrl).get('audit?after=0&limit=1000');
+      const entries = log.body.changes as Array<{ key: string; actor: string }>;
+      expect(entries.filter((entry) => entry.key === 'upload-limit-mb').pop()?.actor).toBe(
+        userInfo().username,
+      );
       io.stop();
       await expect(running).resolves.toBe(0);
       await expect(fetch(`${origin}/`)).rejects.toThrow();

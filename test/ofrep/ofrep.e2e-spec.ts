@@ -125,6 +125,7 @@ describe('OFREP served by the application', () => {
     it.each([
       ['a body that is not an object', '[1]', /JSON object/],
       ['a context that is not an object', { context: 'u1' }, /context must be an object/],
+      ['a null context', { context: null }, /context must be an object/],
       [
         'a targetingKey that is not a string',
         { context: { targetingKey: 7 } },

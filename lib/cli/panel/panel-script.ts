@@ -213,8 +213,11 @@ export const PANEL_SCRIPT = String.raw`
     var stale = (app().stale || []).filter(function (flag) { return flag.key === key; })[0];
     var box = el('div', { class: 'usage' });
     if (usage) {
-      var total = Object.keys(usage.counts || {}).reduce(function (sum, variant) { return sum + usage.counts[variant]; }, 0);
-      box.appendChild(el('p', { text: total + ' evaluations in ' + report.days + ' days' + (usage.lastEvaluatedAt ? ', last ' + usage.lastEvaluatedAt : '') }));
+      var sum = function (counts) { return Object.keys(counts || {}).reduce(function (total, variant) { return total + counts[variant]; }, 0); };
+      var pending = sum(usage.unflushed);
+      box.appendChild(el('p', { text: sum(usage.counts) + ' evaluations in ' + report.days + ' days' +
+        (pending ? ' and ' + pending + ' not stored yet (stored every ' + Math.round(report.flushIntervalMs / 1000) + ' s)' : '') +
+        (usage.lastEvaluatedAt ? ', last ' + usage.lastEvaluatedAt : '') }));
       var days = usage.daily || [];
       var most = Math.max.apply(null, [1].concat(days.map(function (day) { return Object.keys(day.counts).reduce(function (sum, v) { return sum + day.counts[v]; }, 0); })));
       box.appendChild(el('div', { class: 'chart', role: 'img', 'aria-label': key + ' evaluations per day' }, days.map(function (day) {
