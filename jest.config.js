@@ -28,6 +28,9 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   // The package by its name, as the README's snippets import it (test/readme).
   moduleNameMapper: {
+    // A relative import written as ES modules want it (`./app.controller.js`, as the README's
+    // snippets are, for a `nest new` application) reaches the TypeScript file beside it.
+    '^(\\.{1,2}/.+)\\.js$': '$1',
     '^nestjs-hybrid-flags$': '<rootDir>/lib/index.ts',
     '^nestjs-hybrid-flags/(openfeature|testing)$': '<rootDir>/lib/$1/index.ts',
   },
