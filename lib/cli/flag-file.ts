@@ -14,6 +14,19 @@ export function problemLine(error: ValidationError): string {
 }
 
 /**
+ * A flag file's text checked strictly, as the application checks every write: the document as
+ * written (every top-level key kept), or each problem as `validate` prints it.
+ * @internal
+ */
+export function parseFlagFile(
+  text: string,
+): { document: FlagSetDocument } | { problems: string[] } {
+  const parsed = parseFlagSet(text);
+  if (!parsed.ok) return { problems: parsed.errors.map(problemLine) };
+  return { document: JSON.parse(text) as FlagSetDocument };
+}
+
+/**
  * Reads a flag file and checks it strictly, as the application checks every write: an invalid
  * file fails here, listing every problem, before anything is sent.
  * @internal
@@ -25,13 +38,12 @@ export function readFlagDocument(io: CliIo, file: string): FlagSetDocument {
   } catch (error) {
     throw new UsageError(shown`cannot read ${file}: ${(error as Error).message}`);
   }
-  const parsed = parseFlagSet(text);
-  if (!parsed.ok) {
+  const parsed = parseFlagFile(text);
+  if ('problems' in parsed) {
     const header = shown`${file} is invalid; fix it (hybrid-flags validate ${file} lists the same problems):`;
-    const problems = parsed.errors.map((error) => `  ${problemLine(error)}`);
-    throw new CommandError([header, ...problems].join('\n'));
+    throw new CommandError([header, ...parsed.problems.map((line) => `  ${line}`)].join('\n'));
   }
-  const { flags, $evaluators, metadata } = JSON.parse(text) as FlagSetDocument;
+  const { flags, $evaluators, metadata } = parsed.document;
   return {
     flags,
     ...($evaluators === undefined ? {} : { $evaluators }),

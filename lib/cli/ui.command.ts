@@ -11,8 +11,11 @@ import { REMOTE_HELP, REMOTE_OPTIONS } from './remote';
 import { signerFromArgs } from './signer';
 import { readFlagDocument } from './flag-file';
 
-/** The panel asks while a person waits: an application that does not answer is shown at once. */
-const PANEL_RETRY = { attempts: 1, initialDelayMs: 0, maxDelayMs: 0, timeoutMs: 5_000 };
+/**
+ * The panel asks while a person waits: an application that does not answer is shown at once.
+ * @internal
+ */
+export const PANEL_RETRY = { attempts: 1, initialDelayMs: 0, maxDelayMs: 0, timeoutMs: 5_000 };
 
 /** Opens `url` in the desktop's browser; where there is none, the printed address is enough. */
 function openBrowser(url: string): void {

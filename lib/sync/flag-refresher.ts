@@ -17,7 +17,7 @@ import { changeLogCovers } from './change-log-horizon';
 import { DailyTask } from '../core/daily-task';
 import { followChangeLog } from './follow-change-log';
 import { StartupLoader } from './startup-loader';
-import { withTimeout } from '../core/with-timeout';
+import { jittered, withTimeout } from '../core/with-timeout';
 
 /** Change-log entries read for one refresh; a larger change reloads the whole set. */
 const MAX_CHANGES = 500;
@@ -197,8 +197,7 @@ export class FlagRefresher implements OnApplicationBootstrap, OnModuleDestroy {
     let delay = pollIntervalMs;
     if (!this.state.storeReachable) delay = retryIntervalMs;
     else if (this.state.notifications === 'live') {
-      // Spread out, so a fleet started together does not read together.
-      delay = safetyPollIntervalMs * (0.8 + 0.4 * Math.random());
+      delay = jittered(safetyPollIntervalMs);
     }
     this.timer = setTimeout(() => {
       void this.refresh().then(() => this.schedule());

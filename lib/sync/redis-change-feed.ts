@@ -1,4 +1,4 @@
-import { withTimeout } from '../core/with-timeout';
+import { failureWithin, jittered, withTimeout } from '../core/with-timeout';
 import type { ChangeFeed, ChangeFeedListener } from './change-feed';
 import type { RedisClient, RedisConnection, RedisConstructor } from './redis-connection';
 
@@ -87,10 +87,7 @@ export class RedisChangeFeed implements ChangeFeed {
 
   /** The error of `command`, or undefined, within `timeoutMs`. */
   private bounded(command: Promise<unknown>, name: string): Promise<Error | undefined> {
-    return withTimeout(command, this.settings.timeoutMs, `Redis (${name})`).then(
-      () => undefined,
-      (error: Error) => error,
-    );
+    return failureWithin(command, this.settings.timeoutMs, `Redis (${name})`);
   }
 
   private async subscribe(
@@ -114,7 +111,6 @@ export class RedisChangeFeed implements ChangeFeed {
    */
   private ping(subscriber: RedisConnection): void {
     clearTimeout(this.pinger);
-    const delay = this.settings.pingMs * (0.8 + 0.4 * Math.random());
     this.pinger = setTimeout(() => {
       // The publisher too, idle between deliveries: a NAT may drop it without a word.
       const publisher = this.publisher as RedisConnection;
@@ -130,7 +126,7 @@ export class RedisChangeFeed implements ChangeFeed {
         this.lastError = failure;
         subscriber.disconnect(true);
       });
-    }, delay);
+    }, jittered(this.settings.pingMs));
     this.pinger.unref();
   }
 

@@ -1,11 +1,11 @@
 import { build } from 'esbuild';
 import { join } from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { deliverWithDevKey } from '../support/dev-token';
 import {
-  PLATFORMS,
-  type ExampleApp,
-  startExampleAppOnSqlite,
+  type ListeningExampleApp,
+  startListeningExampleApp,
 } from '../example-app/example-app.fixture';
 
 /*
@@ -13,7 +13,6 @@ import {
  * against the example app: the flags a page shows, the bulk cache it reads them from, the ETag
  * round trip of its polls, and a change pushed to the app reaching the page.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 interface OfrepExchange {
   path: string;
@@ -24,7 +23,7 @@ interface OfrepExchange {
 
 describe('OFREP in a browser, through @openfeature/ofrep-web-provider', () => {
   let browser: Browser;
-  let example: ExampleApp;
+  let example: ListeningExampleApp;
   let origin: string;
   let page: Page;
   const exchanges: OfrepExchange[] = [];
@@ -39,10 +38,9 @@ describe('OFREP in a browser, through @openfeature/ofrep-web-provider', () => {
       write: false,
     });
     const html = `<!doctype html><html><body><pre id="flags"></pre><script>${bundle.outputFiles[0].text}</script></body></html>`;
-    example = await startExampleAppOnSqlite(PLATFORMS[0]);
-    await example.app.listen(0, '127.0.0.1');
-    origin = (await example.app.getUrl()).replace('[::1]', '127.0.0.1');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    example = await startListeningExampleApp();
+    origin = example.url;
+    browser = await launchChromium();
     page = await browser.newPage();
     // The page comes from the application's origin, as an application's own front end would.
     await page.route(`${origin}/page.html`, (route) =>

@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import {
-  type ExampleApp,
-  PLATFORMS,
-  startExampleAppOnSqlite,
+  type ListeningExampleApp,
+  startListeningExampleApp,
 } from '../example-app/example-app.fixture';
+import { launchChromium } from '../support/chromium';
 import { deliverWithDevKey } from '../support/dev-token';
 import { type PanelUnderTest, devClient, startPanel } from '../support/panel-fixture';
 
@@ -14,22 +14,20 @@ import { type PanelUnderTest, devClient, startPanel } from '../support/panel-fix
  * `hybrid-flags ui` in a real browser (Debian's chromium, headless), against the example app:
  * what a person sees, explains and changes. The README's screenshots are taken here.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'images');
 
 describe('the control panel (hybrid-flags ui) in a browser', () => {
   let browser: Browser;
-  let example: ExampleApp;
+  let example: ListeningExampleApp;
   let flagsUrl: string;
   let panel: PanelUnderTest;
   let page: Page;
 
   beforeAll(async () => {
-    example = await startExampleAppOnSqlite(PLATFORMS[0]);
-    await example.app.listen(0, '127.0.0.1');
-    flagsUrl = `${(await example.app.getUrl()).replace('[::1]', '127.0.0.1')}/_flags`;
+    example = await startListeningExampleApp();
+    flagsUrl = `${example.url}/_flags`;
     panel = await startPanel(flagsUrl);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     // The confirmation of a switch or a deletion, accepted as a person would.
     page.on('dialog', (dialog) => void dialog.accept());

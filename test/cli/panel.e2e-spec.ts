@@ -6,9 +6,8 @@ import { main } from '../../lib/cli/main';
 import { PanelBackend } from '../../lib/cli/panel/panel-backend';
 import { type RunningPanel, startPanelServer } from '../../lib/cli/panel/panel-server';
 import {
-  type ExampleApp,
-  PLATFORMS,
-  startExampleAppOnSqlite,
+  type ListeningExampleApp,
+  startListeningExampleApp,
 } from '../example-app/example-app.fixture';
 import { devClient } from '../support/panel-fixture';
 import { until } from '../support/until';
@@ -16,16 +15,15 @@ import { captureIo } from './cli-io';
 
 /** The panel's server and what it does, without a browser (test/browser has the page). */
 describe('hybrid-flags ui: the panel server', () => {
-  let example: ExampleApp;
+  let example: ListeningExampleApp;
   let flagsUrl: string;
   let dir: string;
   let file: string;
   const panels: RunningPanel[] = [];
 
   beforeAll(async () => {
-    example = await startExampleAppOnSqlite(PLATFORMS[0]);
-    await example.app.listen(0, '127.0.0.1');
-    flagsUrl = `${(await example.app.getUrl()).replace('[::1]', '127.0.0.1')}/_flags`;
+    example = await startListeningExampleApp();
+    flagsUrl = `${example.url}/_flags`;
   });
 
   beforeEach(() => {

@@ -51,3 +51,15 @@ export async function startExampleAppOnSqlite(
     },
   };
 }
+
+export interface ListeningExampleApp extends ExampleApp {
+  /** Where it listens, on loopback. */
+  url: string;
+}
+
+/** The example app on SQLite, on Express, listening on a free loopback port at `url`. */
+export async function startListeningExampleApp(): Promise<ListeningExampleApp> {
+  const started = await startExampleAppOnSqlite(PLATFORMS[0]);
+  await started.app.listen(0, '127.0.0.1');
+  return { ...started, url: (await started.app.getUrl()).replace('[::1]', '127.0.0.1') };
+}

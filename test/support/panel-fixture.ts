@@ -6,10 +6,11 @@ import { processIo } from '../../lib/cli/io';
 import { PanelBackend } from '../../lib/cli/panel/panel-backend';
 import { type RunningPanel, startPanelServer } from '../../lib/cli/panel/panel-server';
 import { signerFromArgs } from '../../lib/cli/signer';
+import { PANEL_RETRY } from '../../lib/cli/ui.command';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** A client of `url` signing with the example app's development key, as `hybrid-flags` would. */
+/** A client of `url` signing with the example app's development key, as `hybrid-flags ui` does. */
 export function devClient(url: string, sub = 'panel-user'): FlagsClient {
   const io = processIo();
   const signer = signerFromArgs(
@@ -24,12 +25,7 @@ export function devClient(url: string, sub = 'panel-user'): FlagsClient {
     },
     io,
   );
-  return new FlagsClient(parseBaseUrl(url), signer, io, {
-    attempts: 1,
-    initialDelayMs: 0,
-    maxDelayMs: 0,
-    timeoutMs: 5_000,
-  });
+  return new FlagsClient(parseBaseUrl(url), signer, io, PANEL_RETRY);
 }
 
 export interface PanelUnderTest {

@@ -1,9 +1,8 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { flagSetChecksum } from '../../core/flag-set-checksum';
 import type { FlagSetDocument } from '../../core/flag-set-document';
-import { parseFlagSet } from '../../evaluation';
 import { type StaleFlag, type UsageReport, staleFlags } from '../../staleness';
-import { problemLine } from '../flag-file';
+import { parseFlagFile } from '../flag-file';
 import { type FlagsClient, describeRefusal } from '../flags-client';
 import { CommandError } from '../output';
 import { type StoredDocument, planPush } from '../push-plan';
@@ -50,8 +49,7 @@ export class PanelBackend {
   ) {}
 
   async overview(): Promise<PanelAnswer> {
-    const [app, file] = await Promise.all([this.application(), Promise.resolve(this.fileState())]);
-    return { status: 200, body: { app, file } };
+    return { status: 200, body: { app: await this.application(), file: this.fileState() } };
   }
 
   async evaluate(body: unknown): Promise<PanelAnswer> {
@@ -203,9 +201,7 @@ export class PanelBackend {
     } catch (error) {
       return { problems: [`cannot read ${this.file}: ${(error as Error).message}`] };
     }
-    const parsed = parseFlagSet(text);
-    if (!parsed.ok) return { problems: parsed.errors.map(problemLine) };
-    return { document: JSON.parse(text) as FlagSetDocument };
+    return parseFlagFile(text);
   }
 
   /** Writes the file whole, as 2-space JSON in the order of its keys, through a rename. */
@@ -240,6 +236,6 @@ function withEdits(document: FlagSetDocument, edits: Record<string, unknown>): F
 }
 
 function strictProblems(document: FlagSetDocument): string[] {
-  const parsed = parseFlagSet(JSON.stringify(document));
-  return parsed.ok ? [] : parsed.errors.map(problemLine);
+  const parsed = parseFlagFile(JSON.stringify(document));
+  return 'problems' in parsed ? parsed.problems : [];
 }

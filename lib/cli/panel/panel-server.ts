@@ -1,11 +1,14 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../../webhook';
 import type { PanelAnswer, PanelBackend } from './panel-backend';
 import { panelPage } from './panel-page';
 
 /** The largest request the page sends: a flag definition, which the application caps at 16 MiB. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** How long a request body may take to arrive: the page sends it at once. */
+const BODY_TIMEOUT_MS = 10_000;
 
 /** A running panel: where to open it (its token included), and how to stop it. @internal */
 export interface RunningPanel {
@@ -20,26 +23,16 @@ function same(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-function readJson(request: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('too large'));
-        request.destroy();
-      } else chunks.push(chunk);
-    });
-    request.on('end', () => {
-      try {
-        resolve(chunks.length === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch {
-        reject(new Error('not JSON'));
-      }
-    });
-    request.on('error', reject);
-  });
+/** The JSON body of a request, read within the panel's bounds; `{}` when there is none. */
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  // A body too large or too slow fails with BodyReadError, whose message the answer carries.
+  const bytes = await readBody(request, { maxBytes: MAX_BODY_BYTES, timeoutMs: BODY_TIMEOUT_MS });
+  if (bytes.length === 0) return {};
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new Error('not JSON');
+  }
 }
 
 function send(response: ServerResponse, answer: PanelAnswer): void {

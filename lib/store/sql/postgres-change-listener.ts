@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { withTimeout } from '../../core/with-timeout';
+import { failureWithin, jittered } from '../../core/with-timeout';
 import { CHANGE_CHANNEL } from './change-channel';
 
 interface Notification {
@@ -97,10 +97,7 @@ export class PostgresChangeListener {
 
   /** Runs `sql` on `client`; the error, or undefined, within `timeoutMs`. */
   private bounded(client: ListeningClient, sql: string): Promise<Error | undefined> {
-    return withTimeout(client.query(sql), this.timeoutMs, sql).then(
-      () => undefined,
-      (error: Error) => error,
-    );
+    return failureWithin(client.query(sql), this.timeoutMs, sql);
   }
 
   private async connect(): Promise<void> {
@@ -151,14 +148,13 @@ export class PostgresChangeListener {
   }
 
   private ping(held: { client: ListeningClient }, lost: (error?: Error) => void): void {
-    const delay = this.pingMs * (0.8 + 0.4 * Math.random());
     this.pinger = setTimeout(() => {
       void this.bounded(held.client, 'SELECT 1').then((error) => {
         if (this.held !== held) return;
         if (error === undefined) this.ping(held, lost);
         else lost(error);
       });
-    }, delay);
+    }, jittered(this.pingMs));
     this.pinger.unref();
   }
 
